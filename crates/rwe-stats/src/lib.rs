@@ -1,0 +1,9 @@
+//! Survival and proportion statistics for real-world-evidence studies, written to match R `survival`
+//! and SAS PROC LIFETEST / PHREG to the printed decimal under a named [`Convention`].
+//!
+//! This crate knows no patients and does no I/O: it takes times, event indicators and group labels,
+//! and returns estimates.
+
+pub use dist::{chisq_sf, normal_cdf, normal_quantile, normal_two_sided_p, z_for_level};
+
+mod dist;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("rwe {}", env!("CARGO_PKG_VERSION"));
+}
