@@ -4,6 +4,10 @@
 //! This crate knows no patients and does no I/O: it takes times, event indicators and group labels,
 //! and returns estimates.
 
-pub use dist::{chisq_sf, normal_cdf, normal_quantile, normal_two_sided_p, z_for_level};
+pub use convention::{ConfType, Convention, UnknownName};
+pub use dist::{
+    chisq_sf, normal_cdf, normal_pdf, normal_quantile, normal_sf, normal_two_sided_p, z_for_level,
+};
 
+mod convention;
 mod dist;
