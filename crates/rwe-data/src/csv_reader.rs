@@ -16,10 +16,18 @@ pub(crate) fn read_csv(
         path: label.to_string(),
         source,
     })?;
+    read_csv_bytes(&bytes, label, wanted)
+}
+
+pub(crate) fn read_csv_bytes(
+    bytes: &[u8],
+    label: &str,
+    wanted: Option<&[&str]>,
+) -> Result<Table, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let headers = reader
         .byte_headers()
         .map_err(|e| csv_error(label, &e))?
@@ -81,7 +89,7 @@ pub(crate) fn read_csv(
         }
         let row = record
             .position()
-            .map_or(index + 2, |p| line_of_record(&bytes, p));
+            .map_or(index + 2, |p| line_of_record(bytes, p));
         if explicit.is_none() && row != index + 2 {
             explicit = Some((0..index).map(|i| i + 2).collect());
         }

@@ -215,6 +215,14 @@ impl Table {
         })
     }
 
+    /// Read a table from CSV text (tests, and tables embedded in documents), labelled `source` in messages.
+    ///
+    /// # Errors
+    /// As [`read_table`] for a CSV file.
+    pub fn from_csv_str(source: impl Into<String>, text: &str) -> Result<Table, ReadError> {
+        crate::csv_reader::read_csv_bytes(text.as_bytes(), &source.into(), None)
+    }
+
     /// The file label used in messages.
     #[must_use]
     pub fn source(&self) -> &str {
@@ -344,7 +352,7 @@ impl Table {
 
 /// Parse a number as people write it in spreadsheets: surrounding spaces, a leading `+`, and a decimal point.
 /// Infinity and NaN spellings are not numbers here.
-fn parse_number(s: &str) -> Option<f64> {
+pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
     let s = s.strip_prefix('+').unwrap_or(s);
     if s.is_empty() || !s.bytes().any(|b| b.is_ascii_digit()) {
@@ -370,6 +378,12 @@ fn format_number(x: f64) -> String {
 /// ISO 8601 date for a count of days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's algorithm).
 #[must_use]
 pub fn iso_date_from_epoch_days(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Year, month and day for a count of days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -380,7 +394,8 @@ pub fn iso_date_from_epoch_days(days: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
+    // d is in 1..=31 and m in 1..=12 by construction.
+    (y, m as u32, d as u32)
 }
 
 /// The candidate closest to `name` by edit distance (case-insensitive), if it is close enough to be a likely typo.
