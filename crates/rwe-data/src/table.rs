@@ -215,6 +215,17 @@ impl Table {
         })
     }
 
+    /// A table with no columns and no rows.
+    #[must_use]
+    pub fn empty(source: impl Into<String>) -> Table {
+        Table {
+            source: source.into(),
+            columns: Vec::new(),
+            n_rows: 0,
+            rows: RowNumbers::Offset(2),
+        }
+    }
+
     /// Read a table from CSV text (tests, and tables embedded in documents), labelled `source` in messages.
     ///
     /// # Errors

@@ -812,8 +812,10 @@ fn cross_checks(data: &StudyData, params: &ValidationParams, d: &mut Vec<Diagnos
                     format!("MRD by {} (this value is not used for MRD endpoints)", accepted.join(" or ")),
                 ));
             }
-            if a.mrd_operator == Some(MrdOperator::Lt) && a.mrd_lod.is_none_or(|lod| lod > params.mrd_threshold) {
-                let found = a.mrd_lod.map_or_else(
+            // Below the limit of detection: the limit is MRD_LOD, or MRD_VALUE when only that is given.
+            let lod = a.mrd_lod.or(a.mrd_value);
+            if a.mrd_operator == Some(MrdOperator::Lt) && lod.is_none_or(|lod| lod > params.mrd_threshold) {
+                let found = lod.map_or_else(
                     || "below a limit of detection that is not given".to_string(),
                     |lod| format!("below a limit of detection of {lod}"),
                 );
