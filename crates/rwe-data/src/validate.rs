@@ -1,7 +1,7 @@
 //! Reading the input tables into typed records while checking every cell and every record against the
 //! schema and the rule catalogue. All diagnostics are collected; nothing stops at the first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::date::{Date, is_ambiguous_slash_date, parse_date};
@@ -88,34 +88,64 @@ pub fn load(inputs: &InputFiles, params: &ValidationParams) -> Result<Loaded, Re
 pub fn validate_tables(tables: &BTreeMap<TableId, Table>, params: &ValidationParams) -> Loaded {
     let mut d = Vec::new();
     let mut data = StudyData::default();
+    let mut unread = Unread::default();
     for (&id, table) in tables {
-        check_columns(id, table, &mut d);
+        if !check_columns(id, table, &mut d) {
+            unread.tables.insert(id);
+        }
+        let mut p = Parser {
+            id,
+            table,
+            d: &mut d,
+            unread: &mut unread,
+        };
         match id {
-            TableId::Patients => data.patients = parse(id, table, &mut d, patient),
-            TableId::BaselineLabs => data.labs = parse(id, table, &mut d, lab),
-            TableId::GeneticFindings => data.genetics = parse(id, table, &mut d, genetic),
-            TableId::Exposures => data.exposures = parse(id, table, &mut d, exposure),
-            TableId::CellularProcedures => data.procedures = parse(id, table, &mut d, procedure),
-            TableId::ResponseAssessments => {
-                data.assessments = parse(id, table, &mut d, assessment);
-            }
-            TableId::DiseaseEvents => data.events = parse(id, table, &mut d, event),
-            TableId::AdverseEvents => data.adverse_events = parse(id, table, &mut d, adverse),
-            TableId::Contacts => data.contacts = parse(id, table, &mut d, contact),
+            TableId::Patients => data.patients = p.parse(patient),
+            TableId::BaselineLabs => data.labs = p.parse(lab),
+            TableId::GeneticFindings => data.genetics = p.parse(genetic),
+            TableId::Exposures => data.exposures = p.parse(exposure),
+            TableId::CellularProcedures => data.procedures = p.parse(procedure),
+            TableId::ResponseAssessments => data.assessments = p.parse(assessment),
+            TableId::DiseaseEvents => data.events = p.parse(event),
+            TableId::AdverseEvents => data.adverse_events = p.parse(adverse),
+            TableId::Contacts => data.contacts = p.parse(contact),
         }
     }
-    cross_checks(&data, params, &mut d);
+    cross_checks(&data, params, &unread, &mut d);
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(d);
     diagnostics.sort();
     Loaded { data, diagnostics }
 }
 
-fn check_columns(id: TableId, table: &Table, d: &mut Vec<Diagnostic>) {
+/// What could not be read, so that checks across tables do not report its consequences a second time
+/// (a patient row with a bad value is not also an unknown subject in every other table).
+#[derive(Debug, Default)]
+struct Unread {
+    /// Tables lacking a required column (every row unread).
+    tables: BTreeSet<TableId>,
+    /// Subjects with an unread row, per table.
+    subjects: BTreeMap<TableId, BTreeSet<String>>,
+}
+
+impl Unread {
+    fn affects(&self, table: TableId, subject: &SubjectId) -> bool {
+        self.tables.contains(&table)
+            || self
+                .subjects
+                .get(&table)
+                .is_some_and(|s| s.contains(subject.as_str()))
+    }
+}
+
+/// Returns false when a required column is missing.
+fn check_columns(id: TableId, table: &Table, d: &mut Vec<Diagnostic>) -> bool {
     let def = id.def();
     let names: Vec<&str> = def.columns.iter().map(|c| c.name).collect();
+    let mut complete = true;
     for c in def.columns {
         if c.need == Need::Required && !table.has_column(c.name) {
+            complete = false;
             if let Err(diag) = table.column(c.name) {
                 d.push(diag);
             }
@@ -145,6 +175,7 @@ fn check_columns(id: TableId, table: &Table, d: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    complete
 }
 
 /// One row being read: typed getters that check each cell against its column definition.
@@ -339,23 +370,56 @@ fn unit_suffix(def: &ColumnDef) -> String {
     }
 }
 
-fn parse<T>(
+struct Parser<'a> {
     id: TableId,
-    table: &Table,
-    d: &mut Vec<Diagnostic>,
-    build: fn(&mut Row<'_>) -> Option<T>,
-) -> Vec<T> {
-    (0..table.n_rows())
-        .filter_map(|index| {
+    table: &'a Table,
+    d: &'a mut Vec<Diagnostic>,
+    unread: &'a mut Unread,
+}
+
+impl Parser<'_> {
+    /// Every row that can be read; the subjects of the others are remembered in `unread`.
+    fn parse<T>(&mut self, build: fn(&mut Row<'_>) -> Option<T>) -> Vec<T> {
+        let mut out = Vec::with_capacity(self.table.n_rows());
+        for index in 0..self.table.n_rows() {
             let mut row = Row {
-                id,
-                table,
+                id: self.id,
+                table: self.table,
                 index,
-                d,
+                d: self.d,
             };
-            build(&mut row)
-        })
-        .collect()
+            match build(&mut row) {
+                Some(record) => out.push(record),
+                None => {
+                    if let Ok(column) = self.table.column("USUBJID") {
+                        if let Some(subject) = self.table.text(column, index) {
+                            self.unread
+                                .subjects
+                                .entry(self.id)
+                                .or_default()
+                                .insert(subject.trim().to_string());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Subject ids compared for suggestions: letters and digits only, upper case, leading zeros of numbers
+/// dropped (`p-8` and `P08` are the same key; `P03` and `P01` are not).
+fn id_key(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_number = false;
+    for c in s.chars().filter(char::is_ascii_alphanumeric) {
+        if c == '0' && !in_number {
+            continue;
+        }
+        in_number = c.is_ascii_digit();
+        out.push(c.to_ascii_uppercase());
+    }
+    out
 }
 
 fn patient(r: &mut Row<'_>) -> Option<Patient> {
@@ -584,7 +648,13 @@ fn contact(r: &mut Row<'_>) -> Option<Contact> {
 }
 
 /// Checks across rows and tables.
-fn cross_checks(data: &StudyData, params: &ValidationParams, d: &mut Vec<Diagnostic>) {
+#[allow(clippy::too_many_lines)]
+fn cross_checks(
+    data: &StudyData,
+    params: &ValidationParams,
+    unread: &Unread,
+    d: &mut Vec<Diagnostic>,
+) {
     // Patients: duplicates, age.
     let mut first_row: BTreeMap<&SubjectId, u64> = BTreeMap::new();
     for p in &data.patients {
@@ -637,13 +707,25 @@ fn cross_checks(data: &StudyData, params: &ValidationParams, d: &mut Vec<Diagnos
         if patients.contains_key(subject) {
             return false;
         }
-        let ids: Vec<&str> = patients.keys().map(|s| s.as_str()).collect();
-        let expected = match closest(subject.as_str(), &ids) {
-            Some(near) => format!("a USUBJID of patients (did you mean {near}?)"),
-            None => "a USUBJID of patients".to_string(),
-        };
-        d.push(rule::REC_UNKNOWN_SUBJECT.at(at.cell("USUBJID"), subject.as_str(), expected));
+        // A patient whose row could not be read is reported there, not again for each record.
+        if !unread.affects(TableId::Patients, subject) {
+            let key = id_key(subject.as_str());
+            let near = patients.keys().find(|p| id_key(p.as_str()) == key);
+            let expected = match near {
+                Some(near) => format!("a USUBJID of patients (did you mean {near}?)"),
+                None => "a USUBJID of patients".to_string(),
+            };
+            d.push(rule::REC_UNKNOWN_SUBJECT.at(at.cell("USUBJID"), subject.as_str(), expected));
+        }
         true
+    };
+    // Checks against the first infusion only when every exposure of the patient was read.
+    let index_of = |subject: &SubjectId| {
+        if unread.affects(TableId::Exposures, subject) {
+            None
+        } else {
+            index.get(subject).copied()
+        }
     };
     let cutoff_check = |date: Date, at: &RecordRef, column: &str, d: &mut Vec<Diagnostic>| {
         if let Some(cutoff) = params.data_cutoff.filter(|c| date > *c) {
@@ -667,6 +749,9 @@ fn cross_checks(data: &StudyData, params: &ValidationParams, d: &mut Vec<Diagnos
     };
 
     for p in &data.patients {
+        if unread.affects(TableId::Exposures, &p.id) {
+            continue;
+        }
         let Some(&(trtsdt, _)) = index.get(&p.id) else {
             d.push(rule::EX_NO_BLINATUMOMAB.at(
                 p.at.cell("USUBJID"),
@@ -766,12 +851,12 @@ fn cross_checks(data: &StudyData, params: &ValidationParams, d: &mut Vec<Diagnos
         }
         death_check(&x.subject, x.date, &x.at, "PROCDT", d);
         cutoff_check(x.date, &x.at, "PROCDT", d);
-        if let Some(&(s, e)) = index.get(&x.subject) {
+        if let Some((s, e)) = index_of(&x.subject) {
             if x.date > s && x.date <= e {
                 d.push(rule::PROC_DURING_TREATMENT.at(
                     x.at.cell("PROCDT"),
                     x.date.to_string(),
-                    format!("a {} before the first ({s}) or after the last ({e}) blinatumomab infusion", x.kind),
+                    format!("a procedure ({}) before the first ({s}) or after the last ({e}) blinatumomab infusion", x.kind),
                 ));
             }
         }
@@ -840,7 +925,7 @@ fn cross_checks(data: &StudyData, params: &ValidationParams, d: &mut Vec<Diagnos
         }
         death_check(&a.subject, a.start, &a.at, "AESTDT", d);
         cutoff_check(a.start, &a.at, "AESTDT", d);
-        if let Some(&(s, _)) = index.get(&a.subject) {
+        if let Some((s, _)) = index_of(&a.subject) {
             if a.start < s {
                 d.push(rule::AE_BEFORE_INDEX.at(
                     a.at.cell("AESTDT"),

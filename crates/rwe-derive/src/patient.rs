@@ -548,8 +548,8 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                     pat.cell("BLINA_SETTING"),
                     recorded.as_str(),
                     format!(
-                        "{derived_setting} for a {pop} patient whose status at the start is {status} \
-                         (the recorded {recorded} is used)"
+                        "{derived_setting} for a patient in population {pop} whose status at the start \
+                         is {status} (the recorded {recorded} is used)"
                     ),
                 ));
             }
