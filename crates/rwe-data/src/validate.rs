@@ -391,15 +391,14 @@ impl Parser<'_> {
             match build(&mut row) {
                 Some(record) => out.push(record),
                 None => {
-                    if let Ok(column) = self.table.column("USUBJID") {
-                        if let Some(subject) = self.table.text(column, index) {
+                    if let Ok(column) = self.table.column("USUBJID")
+                        && let Some(subject) = self.table.text(column, index) {
                             self.unread
                                 .subjects
                                 .entry(self.id)
                                 .or_default()
                                 .insert(subject.trim().to_string());
                         }
-                    }
                 }
             }
         }
@@ -514,8 +513,8 @@ fn exposure(r: &mut Row<'_>) -> Option<Exposure> {
     let dose = r.number("DOSE");
     let dose_unit = r.term("DOSE_UNIT");
     let dcreas = r.term("DCREAS");
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s {
             r.d.push(rule::EX_END_BEFORE_START.at(
                 r.loc("EXENDT"),
                 e.to_string(),
@@ -523,7 +522,6 @@ fn exposure(r: &mut Row<'_>) -> Option<Exposure> {
             ));
             return None;
         }
-    }
     Some(Exposure {
         at,
         subject: subject?,
@@ -737,15 +735,14 @@ fn cross_checks(
         }
     };
     let death_check = |subject: &SubjectId, date: Date, at: &RecordRef, column: &str, d: &mut Vec<Diagnostic>| {
-        if let Some(death) = patients.get(subject).and_then(|p| p.dthdt) {
-            if date > death {
+        if let Some(death) = patients.get(subject).and_then(|p| p.dthdt)
+            && date > death {
                 d.push(rule::DATE_AFTER_DEATH.at(
                     at.cell(column),
                     date.to_string(),
                     format!("a date on or before the death of {subject} on {death} (patients row {})", patients[subject].at.row),
                 ));
             }
-        }
     };
 
     for p in &data.patients {
@@ -760,15 +757,14 @@ fn cross_checks(
             ));
             continue;
         };
-        if let Some((start, end)) = params.enrolment {
-            if trtsdt < start || trtsdt > end {
+        if let Some((start, end)) = params.enrolment
+            && (trtsdt < start || trtsdt > end) {
                 d.push(rule::EX_OUTSIDE_ENROLMENT.at(
                     p.at.cell("USUBJID"),
                     format!("{} first infused {trtsdt}", p.id),
                     format!("a first blinatumomab infusion from {start} to {end} (the patient is excluded)"),
                 ));
             }
-        }
         if p.diagdt > trtsdt {
             d.push(rule::PT_DIAG_AFTER_INDEX.at(
                 p.at.cell("DIAGDT"),
@@ -788,15 +784,14 @@ fn cross_checks(
                 cutoff_check(date, &p.at, column, d);
             }
         }
-        if let (Some(last), Some(death)) = (p.lstcntdt, p.dthdt) {
-            if last > death {
+        if let (Some(last), Some(death)) = (p.lstcntdt, p.dthdt)
+            && last > death {
                 d.push(rule::DATE_AFTER_DEATH.at(
                     p.at.cell("LSTCNTDT"),
                     last.to_string(),
                     format!("a date on or before the death on {death} (DTHDT)"),
                 ));
             }
-        }
         if p.pop_recorded == Some(Population::Nd) {
             let prior_procs: Vec<&Procedure> = data
                 .procedures
@@ -851,15 +846,14 @@ fn cross_checks(
         }
         death_check(&x.subject, x.date, &x.at, "PROCDT", d);
         cutoff_check(x.date, &x.at, "PROCDT", d);
-        if let Some((s, e)) = index_of(&x.subject) {
-            if x.date > s && x.date <= e {
+        if let Some((s, e)) = index_of(&x.subject)
+            && x.date > s && x.date <= e {
                 d.push(rule::PROC_DURING_TREATMENT.at(
                     x.at.cell("PROCDT"),
                     x.date.to_string(),
                     format!("a procedure ({}) before the first ({s}) or after the last ({e}) blinatumomab infusion", x.kind),
                 ));
             }
-        }
     }
     for a in &data.assessments {
         if unknown(&a.subject, &a.at, d) {
@@ -867,8 +861,8 @@ fn cross_checks(
         }
         death_check(&a.subject, a.date, &a.at, "RSDT", d);
         cutoff_check(a.date, &a.at, "RSDT", d);
-        if a.specimen == Specimen::Bm {
-            if let Some(b) = a.blasts {
+        if a.specimen == Specimen::Bm
+            && let Some(b) = a.blasts {
                 // Blasts are read from text with at most a few decimals; exactly 5.0 is the boundary.
                 if (b - 5.0).abs() < 1e-9 {
                     d.push(rule::RS_BLASTS_EXACTLY_5.at(
@@ -887,7 +881,6 @@ fn cross_checks(
                     ));
                 }
             }
-        }
         if a.mrd_value.is_some() || a.mrd_operator.is_some() {
             if let Some(m) = a.mrd_method.filter(|m| !params.mrd_methods.contains(m)) {
                 let accepted: Vec<&str> = params.mrd_methods.iter().map(|m| m.as_str()).collect();
@@ -925,15 +918,14 @@ fn cross_checks(
         }
         death_check(&a.subject, a.start, &a.at, "AESTDT", d);
         cutoff_check(a.start, &a.at, "AESTDT", d);
-        if let Some((s, _)) = index_of(&a.subject) {
-            if a.start < s {
+        if let Some((s, _)) = index_of(&a.subject)
+            && a.start < s {
                 d.push(rule::AE_BEFORE_INDEX.at(
                     a.at.cell("AESTDT"),
                     a.start.to_string(),
                     format!("an onset on or after the first blinatumomab infusion {s} (kept, not treatment-emergent)"),
                 ));
             }
-        }
         if a.grade.get() == 5 && patients[&a.subject].dthdt.is_none() {
             d.push(rule::AE_GRADE5_WITHOUT_DEATH.at(
                 a.at.cell("AETOXGR"),

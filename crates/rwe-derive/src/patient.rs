@@ -339,8 +339,8 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         Trace::new(d::CYCLES, cycles_why, all_blina.clone()),
     );
     for c in &cs {
-        if i64::from(c.days()) > spec.cycles.max_cycle_days {
-            if let Some(at) = c.records.last() {
+        if i64::from(c.days()) > spec.cycles.max_cycle_days
+            && let Some(at) = c.records.last() {
                 diagnostics.push(rule::EX_CYCLE_TOO_LONG.at(
                     at.cell("EXENDT"),
                     format!(
@@ -357,7 +357,6 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                     ),
                 ));
             }
-        }
     }
     let (dur, dur_why) = match spec.cycles.duration_basis {
         DurationBasis::Cycle1 => {
@@ -502,13 +501,12 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     let baseline_marrow = records
         .assessments
         .iter()
-        .filter(|a| {
+        .rfind(|a| {
             a.date >= window_start
                 && a.date <= trtsdt
                 && a.specimen == rwe_data::terms::Specimen::Bm
                 && a.blasts.is_some()
-        })
-        .last();
+        });
     let derived_status = match baseline_marrow.and_then(|a| marrow_in_remission(a, spec)) {
         Some(true) => DiseaseStatus::Cr,
         Some(false) => DiseaseStatus::NonCr,
@@ -588,9 +586,7 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         .assessments
         .iter()
         .filter(|a| a.date >= window_start && a.date <= trtsdt)
-        .filter_map(|a| mrd(a, spec).map(|m| (a, m)))
-        .filter(|(_, m)| *m != MrdResult::NotEvaluable)
-        .last();
+        .filter_map(|a| mrd(a, spec).map(|m| (a, m))).rfind(|(_, m)| *m != MrdResult::NotEvaluable);
     adsl.text(
         "MRDSTBL",
         baseline_mrd.map_or("UNKNOWN", |(_, m)| m.code()),
@@ -703,7 +699,7 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     };
     let before_new = |date: Date| newthdt.is_none_or(|n| date < n);
     let visit = |date: Date, grace: i64| -> String {
-        match cs.iter().filter(|c| c.start <= date).last() {
+        match cs.iter().rfind(|c| c.start <= date) {
             Some(c) if date <= c.end.add_days(days_i32(grace)) => format!("CYCLE {}", c.number),
             _ => "POST-TREATMENT".to_string(),
         }
@@ -1284,14 +1280,13 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                 .filter(|r| r.trtemfl && r.aegrp == grp)
                 .map(|r| r.atoxgrn)
                 .max();
-            if let Some(gmax) = gmax {
-                if let Some(r) = adae
+            if let Some(gmax) = gmax
+                && let Some(r) = adae
                     .iter_mut()
                     .find(|r| r.trtemfl && r.aegrp == grp && r.atoxgrn == gmax)
                 {
                     r.agrmaxfl = true;
                 }
-            }
         }
     }
     let te_refs: Vec<RecordRef> = records
@@ -1325,7 +1320,7 @@ fn labs_and_genetics(records: &PatientRecords, spec: &StudySpec, adsl: &mut Adsl
         LabsAt::Diagnosis => LabTimepoint::Diagnosis,
         LabsAt::BlinaStart => LabTimepoint::BlinaStart,
     };
-    if let Some(l) = records.labs.iter().filter(|l| l.tpt == tpt).last() {
+    if let Some(l) = records.labs.iter().rfind(|l| l.tpt == tpt) {
         for (var, col, v) in [("WBCBL", "WBC", l.wbc), ("HGBBL", "HGB", l.hgb), ("PLTBL", "PLT", l.plt)] {
             if let Some(x) = v {
                 adsl.set(
@@ -1338,9 +1333,7 @@ fn labs_and_genetics(records: &PatientRecords, spec: &StudySpec, adsl: &mut Adsl
     }
     let dx = records
         .labs
-        .iter()
-        .filter(|l| l.tpt == LabTimepoint::Diagnosis && l.blasts.is_some())
-        .last();
+        .iter().rfind(|l| l.tpt == LabTimepoint::Diagnosis && l.blasts.is_some());
     let blasts = dx.and_then(|l| l.blasts);
     if let (Some(l), Some(b)) = (dx, blasts) {
         adsl.set(

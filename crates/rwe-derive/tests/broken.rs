@@ -1,6 +1,9 @@
 //! One broken fixture per rule of the catalogue: the fixture cohort with one edit, and the whole message of
 //! every diagnostic the edit adds, pinned by an inline snapshot. (`SPEC-*` rules are pinned in rwe-spec.)
 
+// Test helpers outside #[test] functions may unwrap too: a failure is a broken fixture.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -2,6 +2,9 @@
 //! rules, with every expected value worked by hand below. Day counts are ADT − STARTDT + 1 (D-AVAL); months
 //! are days / 30.4375.
 
+// Test helpers outside #[test] functions may unwrap too: a failure is a broken fixture.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use rwe_derive::{AdtteRow, Cohort, PatientDerivation, derive_cohort};

@@ -292,17 +292,13 @@ impl Default for EndpointParams {
 /// `[safety]`: adverse events (domain §1.10).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 pub struct SafetyParams {
     /// An AE is treatment-emergent from the first infusion to this many days after the last.
     #[serde(deserialize_with = "non_negative_int")]
     pub ae_grace_days: i64,
 }
 
-impl Default for SafetyParams {
-    fn default() -> Self {
-        SafetyParams { ae_grace_days: 0 }
-    }
-}
 
 /// Why a spec could not be used.
 #[derive(Debug, thiserror::Error)]
