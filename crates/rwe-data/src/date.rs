@@ -203,12 +203,16 @@ pub fn parse_date(s: &str) -> Option<(Date, DateFormat)> {
         return ymd(&s[0..4], &s[4..6], &s[6..8]).map(|d| (d, DateFormat::Compact));
     }
     if b.len() == 9 && s.is_ascii() {
-        let month = MONTHS.iter().position(|m| s[2..5].eq_ignore_ascii_case(m))?;
+        let month = MONTHS
+            .iter()
+            .position(|m| s[2..5].eq_ignore_ascii_case(m))?;
         let d = ymd(&s[5..9], &format!("{:02}", month + 1), &s[0..2])?;
         return Some((d, DateFormat::Date9));
     }
     if b.len() == 11 && s.is_ascii() && b[2] == b[6] && matches!(b[2], b'-' | b' ') {
-        let month = MONTHS.iter().position(|m| s[3..6].eq_ignore_ascii_case(m))?;
+        let month = MONTHS
+            .iter()
+            .position(|m| s[3..6].eq_ignore_ascii_case(m))?;
         let d = ymd(&s[7..11], &format!("{:02}", month + 1), &s[0..2])?;
         return Some((d, DateFormat::DayMonthName));
     }

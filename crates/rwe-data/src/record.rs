@@ -10,8 +10,7 @@ use crate::term::{
     AeAction, AeGroup, AeOutcome, Agent, BlinaSetting, ContactDiseaseStatus, ContactType,
     CtcaeGrade, DeathCause, DiscontinuationReason, DiseaseEventType, DiseaseStatus, DoseUnit,
     EventSource, GeneticFinding, GeneticMethod, GradeScale, InvResponse, LabTimepoint, MrdMethod,
-    MrdOperator, PhStatus, Population, ProcedureType, Sex, Specimen, SubjectId, VitalStatus,
-    YesNo,
+    MrdOperator, PhStatus, Population, ProcedureType, Sex, Specimen, SubjectId, VitalStatus, YesNo,
 };
 
 /// Where a record came from: its table, file label and spreadsheet row, and its sequence number.
@@ -225,7 +224,8 @@ impl PatientRecords {
 
     /// Sort every list by date, then by file and row, so that derivations never depend on input order.
     pub fn sort(&mut self) {
-        self.labs.sort_by(|a, b| (a.date, &a.at).cmp(&(b.date, &b.at)));
+        self.labs
+            .sort_by(|a, b| (a.date, &a.at).cmp(&(b.date, &b.at)));
         self.genetics.sort_by(|a, b| a.at.cmp(&b.at));
         self.exposures
             .sort_by(|a, b| (a.start, a.end, &a.at).cmp(&(b.start, b.end, &b.at)));
@@ -233,7 +233,8 @@ impl PatientRecords {
             .sort_by(|a, b| (a.date, &a.at).cmp(&(b.date, &b.at)));
         self.assessments
             .sort_by(|a, b| (a.date, &a.at).cmp(&(b.date, &b.at)));
-        self.events.sort_by(|a, b| (a.date, &a.at).cmp(&(b.date, &b.at)));
+        self.events
+            .sort_by(|a, b| (a.date, &a.at).cmp(&(b.date, &b.at)));
         self.adverse_events
             .sort_by(|a, b| (a.start, &a.at).cmp(&(b.start, &b.at)));
         self.contacts

@@ -171,8 +171,12 @@ pub fn catalogue_text() -> String {
     for r in CATALOGUE {
         let _ = writeln!(
             out,
-            "{:<width$}  {:<9}  {}\n{:<width$}  {:<9}  {}",
-            r.id, r.severity, r.scope, "", "", r.definition
+            "{:<width$}  {:<9}  {}\n{:<width$}  {}",
+            r.id,
+            r.severity.as_str(),
+            r.scope,
+            "",
+            r.definition
         );
     }
     out
@@ -220,7 +224,10 @@ mod tests {
             crate::table::RULE_NOT_UTF8,
             crate::table::RULE_DUPLICATE_COLUMN,
         ] {
-            assert!(find(id).is_some(), "reader rule {id} missing from catalogue");
+            assert!(
+                find(id).is_some(),
+                "reader rule {id} missing from catalogue"
+            );
         }
     }
 }

@@ -220,20 +220,98 @@ pub const SCHEMA: [TableDef; 9] = [
             SUBJECT,
             col("SITEID", Kind::Text, "", O, "Site identifier."),
             col("SEX", Kind::Term(Sex::TERMS), "", R, "Sex."),
-            col("BRTHDT", Kind::Date, "", O, "Birth date; BRTHDT or AGE is required."),
-            col("AGE", int(0, 110), "years", O, "Age at the first blinatumomab infusion, used when BRTHDT is empty."),
-            col("DIAGDT", Kind::Date, "", R, "Date of B-ALL diagnosis (WHO 2017)."),
-            col("POP_RECORDED", Kind::Term(Population::TERMS), "", O, "Population as recorded by the physician; derived when empty."),
-            col("BLINA_SETTING", Kind::Term(BlinaSetting::TERMS), "", O, "Treatment setting of blinatumomab as recorded (Table 2 column)."),
-            col("PRIOR_LINES", int(0, 20), "lines", O, "Number of prior treatment lines (0 for ND)."),
-            col("PH_STATUS", Kind::Term(PhStatus::TERMS), "", R, "Philadelphia chromosome (BCR-ABL1) status."),
-            col("CNS_LEUK_BL", Kind::Term(YesNo::TERMS), "", O, "CNS leukaemia at baseline."),
-            col("CHEMO_INTOL_FL", Kind::Term(YesNo::TERMS), "", O, "Chemotherapy-intolerable."),
-            col("REFRACT_LAST_FL", Kind::Term(YesNo::TERMS), "", O, "Refractory to the last treatment."),
-            col("DZ_STATUS_START", Kind::Term(DiseaseStatus::TERMS), "", O, "Disease status on starting blinatumomab as recorded; derived from marrow assessments when empty."),
-            col("LSTCNTDT", Kind::Date, "", O, "Date of last contact (visit or telephone)."),
+            col(
+                "BRTHDT",
+                Kind::Date,
+                "",
+                O,
+                "Birth date; BRTHDT or AGE is required.",
+            ),
+            col(
+                "AGE",
+                int(0, 110),
+                "years",
+                O,
+                "Age at the first blinatumomab infusion, used when BRTHDT is empty.",
+            ),
+            col(
+                "DIAGDT",
+                Kind::Date,
+                "",
+                R,
+                "Date of B-ALL diagnosis (WHO 2017).",
+            ),
+            col(
+                "POP_RECORDED",
+                Kind::Term(Population::TERMS),
+                "",
+                O,
+                "Population as recorded by the physician; derived when empty.",
+            ),
+            col(
+                "BLINA_SETTING",
+                Kind::Term(BlinaSetting::TERMS),
+                "",
+                O,
+                "Treatment setting of blinatumomab as recorded (Table 2 column).",
+            ),
+            col(
+                "PRIOR_LINES",
+                int(0, 20),
+                "lines",
+                O,
+                "Number of prior treatment lines (0 for ND).",
+            ),
+            col(
+                "PH_STATUS",
+                Kind::Term(PhStatus::TERMS),
+                "",
+                R,
+                "Philadelphia chromosome (BCR-ABL1) status.",
+            ),
+            col(
+                "CNS_LEUK_BL",
+                Kind::Term(YesNo::TERMS),
+                "",
+                O,
+                "CNS leukaemia at baseline.",
+            ),
+            col(
+                "CHEMO_INTOL_FL",
+                Kind::Term(YesNo::TERMS),
+                "",
+                O,
+                "Chemotherapy-intolerable.",
+            ),
+            col(
+                "REFRACT_LAST_FL",
+                Kind::Term(YesNo::TERMS),
+                "",
+                O,
+                "Refractory to the last treatment.",
+            ),
+            col(
+                "DZ_STATUS_START",
+                Kind::Term(DiseaseStatus::TERMS),
+                "",
+                O,
+                "Disease status on starting blinatumomab as recorded; derived from marrow assessments when empty.",
+            ),
+            col(
+                "LSTCNTDT",
+                Kind::Date,
+                "",
+                O,
+                "Date of last contact (visit or telephone).",
+            ),
             col("DTHDT", Kind::Date, "", O, "Date of death."),
-            col("DTHCAUS", Kind::Term(DeathCause::TERMS), "", O, "Cause of death."),
+            col(
+                "DTHCAUS",
+                Kind::Term(DeathCause::TERMS),
+                "",
+                O,
+                "Cause of death.",
+            ),
         ],
     },
     TableDef {
@@ -245,11 +323,32 @@ pub const SCHEMA: [TableDef; 9] = [
             col("TPT", Kind::Term(LabTimepoint::TERMS), "", R, "Time point."),
             col("LBDT", Kind::Date, "", O, "Date of the sample."),
             col("WBC", num(0.0, 1000.0), "10^9/L", O, "White blood cells."),
-            col("HGB", Kind::Number { min: 20.0, max: 250.0, misunit: Some(Misunit {
-                rule: rule::UNIT_HGB_G_DL, low: 2.0, high: 25.0, high_inclusive: false,
-                looks_like: "g/dL", fix: "multiply by 10" }) }, "g/L", O, "Hemoglobin."),
+            col(
+                "HGB",
+                Kind::Number {
+                    min: 20.0,
+                    max: 250.0,
+                    misunit: Some(Misunit {
+                        rule: rule::UNIT_HGB_G_DL,
+                        low: 2.0,
+                        high: 25.0,
+                        high_inclusive: false,
+                        looks_like: "g/dL",
+                        fix: "multiply by 10",
+                    }),
+                },
+                "g/L",
+                O,
+                "Hemoglobin.",
+            ),
             col("PLT", num(0.0, 2000.0), "10^9/L", O, "Platelets."),
-            col("BM_BLAST_PCT", num(0.0, 100.0), "%", O, "Bone-marrow blasts."),
+            col(
+                "BM_BLAST_PCT",
+                num(0.0, 100.0),
+                "%",
+                O,
+                "Bone-marrow blasts.",
+            ),
             col("WEIGHT_KG", num(1.0, 300.0), "kg", O, "Body weight."),
         ],
     },
@@ -259,8 +358,20 @@ pub const SCHEMA: [TableDef; 9] = [
         required: false,
         columns: &[
             SUBJECT,
-            col("FINDING", Kind::Term(GeneticFinding::TERMS), "", R, "Finding (Table 1 rows)."),
-            col("METHOD", Kind::Term(GeneticMethod::TERMS), "", O, "Laboratory method."),
+            col(
+                "FINDING",
+                Kind::Term(GeneticFinding::TERMS),
+                "",
+                R,
+                "Finding (Table 1 rows).",
+            ),
+            col(
+                "METHOD",
+                Kind::Term(GeneticMethod::TERMS),
+                "",
+                O,
+                "Laboratory method.",
+            ),
             col("RESULTDT", Kind::Date, "", O, "Date of the result."),
         ],
     },
@@ -270,15 +381,45 @@ pub const SCHEMA: [TableDef; 9] = [
         required: true,
         columns: &[
             SUBJECT,
-            col("EXSEQ", int(1, 1_000_000), "", O, "Sequence number of the record (SRCSEQ in ADTTE; the spreadsheet row when empty)."),
+            col(
+                "EXSEQ",
+                int(1, 1_000_000),
+                "",
+                O,
+                "Sequence number of the record (SRCSEQ in ADTTE; the spreadsheet row when empty).",
+            ),
             col("AGENT", Kind::Term(Agent::TERMS), "", R, "Agent."),
-            col("REGIMEN", Kind::Text, "", O, "Regimen name (free text, e.g. HYPER_CVAD)."),
+            col(
+                "REGIMEN",
+                Kind::Text,
+                "",
+                O,
+                "Regimen name (free text, e.g. HYPER_CVAD).",
+            ),
             col("EXSTDT", Kind::Date, "", R, "First day of administration."),
             col("EXENDT", Kind::Date, "", R, "Last day of administration."),
-            col("CYCLE_NO", int(1, 50), "", O, "Blinatumomab cycle number as recorded; a change starts a new cycle."),
+            col(
+                "CYCLE_NO",
+                int(1, 50),
+                "",
+                O,
+                "Blinatumomab cycle number as recorded; a change starts a new cycle.",
+            ),
             col("DOSE", num(0.0, 10_000.0), "", O, "Dose."),
-            col("DOSE_UNIT", Kind::Term(DoseUnit::TERMS), "", O, "Dose unit."),
-            col("DCREAS", Kind::Term(DiscontinuationReason::TERMS), "", O, "Why the administration ended."),
+            col(
+                "DOSE_UNIT",
+                Kind::Term(DoseUnit::TERMS),
+                "",
+                O,
+                "Dose unit.",
+            ),
+            col(
+                "DCREAS",
+                Kind::Term(DiscontinuationReason::TERMS),
+                "",
+                O,
+                "Why the administration ended.",
+            ),
         ],
     },
     TableDef {
@@ -287,10 +428,28 @@ pub const SCHEMA: [TableDef; 9] = [
         required: false,
         columns: &[
             SUBJECT,
-            col("PRSEQ", int(1, 1_000_000), "", O, "Sequence number of the record."),
-            col("PROC", Kind::Term(ProcedureType::TERMS), "", R, "Procedure."),
+            col(
+                "PRSEQ",
+                int(1, 1_000_000),
+                "",
+                O,
+                "Sequence number of the record.",
+            ),
+            col(
+                "PROC",
+                Kind::Term(ProcedureType::TERMS),
+                "",
+                R,
+                "Procedure.",
+            ),
             col("PROCDT", Kind::Date, "", R, "Date of the infusion."),
-            col("EXPERIMENTAL_FL", Kind::Term(YesNo::TERMS), "", O, "Given in a trial (experimental CAR-T)."),
+            col(
+                "EXPERIMENTAL_FL",
+                Kind::Term(YesNo::TERMS),
+                "",
+                O,
+                "Given in a trial (experimental CAR-T).",
+            ),
         ],
     },
     TableDef {
@@ -299,19 +458,93 @@ pub const SCHEMA: [TableDef; 9] = [
         required: false,
         columns: &[
             SUBJECT,
-            col("RSSEQ", int(1, 1_000_000), "", O, "Sequence number of the record."),
+            col(
+                "RSSEQ",
+                int(1, 1_000_000),
+                "",
+                O,
+                "Sequence number of the record.",
+            ),
             col("RSDT", Kind::Date, "", R, "Date of the assessment."),
-            col("SPECIMEN", Kind::Term(Specimen::TERMS), "", R, "Specimen; only BM assessments define CR/CRi."),
-            col("BM_BLAST_PCT", num(0.0, 100.0), "%", O, "Bone-marrow blasts."),
-            col("ANC", num(0.0, 500.0), "10^9/L", O, "Absolute neutrophil count."),
+            col(
+                "SPECIMEN",
+                Kind::Term(Specimen::TERMS),
+                "",
+                R,
+                "Specimen; only BM assessments define CR/CRi.",
+            ),
+            col(
+                "BM_BLAST_PCT",
+                num(0.0, 100.0),
+                "%",
+                O,
+                "Bone-marrow blasts.",
+            ),
+            col(
+                "ANC",
+                num(0.0, 500.0),
+                "10^9/L",
+                O,
+                "Absolute neutrophil count.",
+            ),
             col("PLT", num(0.0, 2000.0), "10^9/L", O, "Platelets."),
-            col("EMD_PRESENT", Kind::Term(YesNo::TERMS), "", O, "Extramedullary disease present."),
-            col("CNS_INVOLVED", Kind::Term(YesNo::TERMS), "", O, "CNS involvement at this date."),
-            col("MRD_VALUE", Kind::Number { min: 0.0, max: 1.0, misunit: Some(MRD_PERCENT) }, "fraction", O, "MRD as a fraction of cells (0.0001 = 0.01 %)."),
-            col("MRD_OPERATOR", Kind::Term(MrdOperator::TERMS), "", O, "EQ: the value; LT: below the limit of detection MRD_LOD."),
-            col("MRD_LOD", Kind::Number { min: 0.0, max: 1.0, misunit: Some(MRD_PERCENT) }, "fraction", O, "Limit of detection of the MRD method."),
-            col("MRD_METHOD", Kind::Term(MrdMethod::TERMS), "", O, "MRD method."),
-            col("INV_RESP", Kind::Term(InvResponse::TERMS), "", O, "Investigator's response (informative only)."),
+            col(
+                "EMD_PRESENT",
+                Kind::Term(YesNo::TERMS),
+                "",
+                O,
+                "Extramedullary disease present.",
+            ),
+            col(
+                "CNS_INVOLVED",
+                Kind::Term(YesNo::TERMS),
+                "",
+                O,
+                "CNS involvement at this date.",
+            ),
+            col(
+                "MRD_VALUE",
+                Kind::Number {
+                    min: 0.0,
+                    max: 1.0,
+                    misunit: Some(MRD_PERCENT),
+                },
+                "fraction",
+                O,
+                "MRD as a fraction of cells (0.0001 = 0.01 %).",
+            ),
+            col(
+                "MRD_OPERATOR",
+                Kind::Term(MrdOperator::TERMS),
+                "",
+                O,
+                "EQ: the value; LT: below the limit of detection MRD_LOD.",
+            ),
+            col(
+                "MRD_LOD",
+                Kind::Number {
+                    min: 0.0,
+                    max: 1.0,
+                    misunit: Some(MRD_PERCENT),
+                },
+                "fraction",
+                O,
+                "Limit of detection of the MRD method.",
+            ),
+            col(
+                "MRD_METHOD",
+                Kind::Term(MrdMethod::TERMS),
+                "",
+                O,
+                "MRD method.",
+            ),
+            col(
+                "INV_RESP",
+                Kind::Term(InvResponse::TERMS),
+                "",
+                O,
+                "Investigator's response (informative only).",
+            ),
         ],
     },
     TableDef {
@@ -320,10 +553,28 @@ pub const SCHEMA: [TableDef; 9] = [
         required: false,
         columns: &[
             SUBJECT,
-            col("EVSEQ", int(1, 1_000_000), "", O, "Sequence number of the record."),
-            col("EVTYPE", Kind::Term(DiseaseEventType::TERMS), "", R, "Event."),
+            col(
+                "EVSEQ",
+                int(1, 1_000_000),
+                "",
+                O,
+                "Sequence number of the record.",
+            ),
+            col(
+                "EVTYPE",
+                Kind::Term(DiseaseEventType::TERMS),
+                "",
+                R,
+                "Event.",
+            ),
             col("EVDT", Kind::Date, "", R, "Date of the event."),
-            col("SOURCE", Kind::Term(EventSource::TERMS), "", O, "How it was established."),
+            col(
+                "SOURCE",
+                Kind::Term(EventSource::TERMS),
+                "",
+                O,
+                "How it was established.",
+            ),
         ],
     },
     TableDef {
@@ -332,16 +583,40 @@ pub const SCHEMA: [TableDef; 9] = [
         required: false,
         columns: &[
             SUBJECT,
-            col("AESEQ", int(1, 1_000_000), "", O, "Sequence number of the record."),
+            col(
+                "AESEQ",
+                int(1, 1_000_000),
+                "",
+                O,
+                "Sequence number of the record.",
+            ),
             col("AETERM", Kind::Text, "", R, "Verbatim term."),
             col("AEDECOD", Kind::Text, "", O, "MedDRA preferred term."),
             col("AEGRP", Kind::Term(AeGroup::TERMS), "", R, "Table 3 row."),
             col("AETOXGR", int(1, 5), "grade", R, "CTCAE v5.0 grade."),
-            col("AEGRSCALE", Kind::Term(GradeScale::TERMS), "", O, "Grading scale."),
+            col(
+                "AEGRSCALE",
+                Kind::Term(GradeScale::TERMS),
+                "",
+                O,
+                "Grading scale.",
+            ),
             col("AESTDT", Kind::Date, "", R, "Onset date."),
             col("AEENDT", Kind::Date, "", O, "End date."),
-            col("AEREL", Kind::Term(YesNo::TERMS), "", O, "Related to blinatumomab."),
-            col("AEACN", Kind::Term(AeAction::TERMS), "", O, "Action taken with blinatumomab."),
+            col(
+                "AEREL",
+                Kind::Term(YesNo::TERMS),
+                "",
+                O,
+                "Related to blinatumomab.",
+            ),
+            col(
+                "AEACN",
+                Kind::Term(AeAction::TERMS),
+                "",
+                O,
+                "Action taken with blinatumomab.",
+            ),
             col("AEOUT", Kind::Term(AeOutcome::TERMS), "", O, "Outcome."),
         ],
     },
@@ -352,9 +627,27 @@ pub const SCHEMA: [TableDef; 9] = [
         columns: &[
             SUBJECT,
             col("CONTACTDT", Kind::Date, "", R, "Date of the contact."),
-            col("CONTACT_TYPE", Kind::Term(ContactType::TERMS), "", O, "Visit or telephone."),
-            col("VITAL_STATUS", Kind::Term(VitalStatus::TERMS), "", R, "Vital status at the contact."),
-            col("DZ_STATUS", Kind::Term(ContactDiseaseStatus::TERMS), "", O, "Disease status reported."),
+            col(
+                "CONTACT_TYPE",
+                Kind::Term(ContactType::TERMS),
+                "",
+                O,
+                "Visit or telephone.",
+            ),
+            col(
+                "VITAL_STATUS",
+                Kind::Term(VitalStatus::TERMS),
+                "",
+                R,
+                "Vital status at the contact.",
+            ),
+            col(
+                "DZ_STATUS",
+                Kind::Term(ContactDiseaseStatus::TERMS),
+                "",
+                O,
+                "Disease status reported.",
+            ),
         ],
     },
 ];
@@ -402,7 +695,11 @@ pub fn markdown() -> String {
             "\n## `{}` ({}{})\n",
             t.name,
             t.grain,
-            if t.required { "; required" } else { "; optional" }
+            if t.required {
+                "; required"
+            } else {
+                "; optional"
+            }
         );
         out.push_str("| column | type | unit | allowed | required | description |\n");
         out.push_str("|---|---|---|---|---|---|\n");
@@ -467,13 +764,21 @@ mod tests {
     fn table_ids_index_the_schema() {
         for t in TableId::ALL {
             assert_eq!(TableId::from_name(t.name()), Some(t));
-            assert_eq!(t.def().columns[0].name, if t == TableId::Patients { "STUDYID" } else { "USUBJID" });
+            assert_eq!(
+                t.def().columns[0].name,
+                if t == TableId::Patients {
+                    "STUDYID"
+                } else {
+                    "USUBJID"
+                }
+            );
         }
     }
 
     #[test]
     fn data_model_doc_is_generated_from_the_schema() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/data-model.md");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/data-model.md");
         let generated = markdown();
         if std::env::var_os("RWE_BLESS").is_some() {
             std::fs::write(&path, &generated).unwrap();

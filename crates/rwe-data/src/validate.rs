@@ -14,8 +14,8 @@ use crate::rule;
 use crate::schema::{ColumnDef, Kind, Need, TableId};
 use crate::table::{Column, ReadError, Source, Table, closest, parse_number};
 use crate::term::{
-    Agent, CtcaeGrade, GeneticFinding, MrdMethod, MrdOperator, PhStatus, Population,
-    ProcedureType, Specimen, SubjectId, Term, TermMatch, VitalStatus, YesNo, match_term,
+    Agent, CtcaeGrade, GeneticFinding, MrdMethod, MrdOperator, PhStatus, Population, ProcedureType,
+    Specimen, SubjectId, Term, TermMatch, VitalStatus, YesNo, match_term,
 };
 
 /// The files of a study: one [`Source`] per table named in the spec (absent tables are empty).
@@ -189,7 +189,11 @@ struct Row<'a> {
 impl Row<'_> {
     fn def(&self, name: &str) -> Option<&'static ColumnDef> {
         let def = self.id.def().column(name);
-        debug_assert!(def.is_some(), "column {name} is not in the schema of {:?}", self.id);
+        debug_assert!(
+            def.is_some(),
+            "column {name} is not in the schema of {:?}",
+            self.id
+        );
         def
     }
 
@@ -204,8 +208,8 @@ impl Row<'_> {
         let cell = self.table.text(column, self.index);
         let raw: &str = cell.as_deref().unwrap_or_default();
         let trimmed = raw.trim();
-        let missing = trimmed.is_empty()
-            || (def.kind != Kind::Text && matches!(trimmed, "NA" | "."));
+        let missing =
+            trimmed.is_empty() || (def.kind != Kind::Text && matches!(trimmed, "NA" | "."));
         if missing {
             if def.need == Need::Required {
                 let what = match def.kind {
@@ -345,7 +349,8 @@ impl Row<'_> {
                     Some(t) => format!("one of {} (did you mean {t}?)", T::TERMS.join(", ")),
                     None => format!("one of {}", T::TERMS.join(", ")),
                 };
-                self.d.push(rule::TERM_UNKNOWN.at(self.loc(name), s, expected));
+                self.d
+                    .push(rule::TERM_UNKNOWN.at(self.loc(name), s, expected));
                 None
             }
         }
@@ -392,13 +397,14 @@ impl Parser<'_> {
                 Some(record) => out.push(record),
                 None => {
                     if let Ok(column) = self.table.column("USUBJID")
-                        && let Some(subject) = self.table.text(column, index) {
-                            self.unread
-                                .subjects
-                                .entry(self.id)
-                                .or_default()
-                                .insert(subject.trim().to_string());
-                        }
+                        && let Some(subject) = self.table.text(column, index)
+                    {
+                        self.unread
+                            .subjects
+                            .entry(self.id)
+                            .or_default()
+                            .insert(subject.trim().to_string());
+                    }
                 }
             }
         }
@@ -514,14 +520,15 @@ fn exposure(r: &mut Row<'_>) -> Option<Exposure> {
     let dose_unit = r.term("DOSE_UNIT");
     let dcreas = r.term("DCREAS");
     if let (Some(s), Some(e)) = (start, end)
-        && e < s {
-            r.d.push(rule::EX_END_BEFORE_START.at(
-                r.loc("EXENDT"),
-                e.to_string(),
-                format!("a date on or after EXSTDT {s}"),
-            ));
-            return None;
-        }
+        && e < s
+    {
+        r.d.push(rule::EX_END_BEFORE_START.at(
+            r.loc("EXENDT"),
+            e.to_string(),
+            format!("a date on or after EXSTDT {s}"),
+        ));
+        return None;
+    }
     Some(Exposure {
         at,
         subject: subject?,
@@ -686,16 +693,16 @@ fn cross_checks(
             }
         }
     }
-    let patients: BTreeMap<&SubjectId, &Patient> = data
-        .patients
-        .iter()
-        .rev()
-        .map(|p| (&p.id, p))
-        .collect();
+    let patients: BTreeMap<&SubjectId, &Patient> =
+        data.patients.iter().rev().map(|p| (&p.id, p)).collect();
 
     // Index dates from blinatumomab exposures.
     let mut index: BTreeMap<&SubjectId, (Date, Date)> = BTreeMap::new();
-    for e in data.exposures.iter().filter(|e| e.agent == Agent::Blinatumomab) {
+    for e in data
+        .exposures
+        .iter()
+        .filter(|e| e.agent == Agent::Blinatumomab)
+    {
         let slot = index.entry(&e.subject).or_insert((e.start, e.end));
         slot.0 = slot.0.min(e.start);
         slot.1 = slot.1.max(e.end);
@@ -734,16 +741,21 @@ fn cross_checks(
             ));
         }
     };
-    let death_check = |subject: &SubjectId, date: Date, at: &RecordRef, column: &str, d: &mut Vec<Diagnostic>| {
-        if let Some(death) = patients.get(subject).and_then(|p| p.dthdt)
-            && date > death {
+    let death_check =
+        |subject: &SubjectId, date: Date, at: &RecordRef, column: &str, d: &mut Vec<Diagnostic>| {
+            if let Some(death) = patients.get(subject).and_then(|p| p.dthdt)
+                && date > death
+            {
                 d.push(rule::DATE_AFTER_DEATH.at(
                     at.cell(column),
                     date.to_string(),
-                    format!("a date on or before the death of {subject} on {death} (patients row {})", patients[subject].at.row),
+                    format!(
+                        "a date on or before the death of {subject} on {death} (patients row {})",
+                        patients[subject].at.row
+                    ),
                 ));
             }
-    };
+        };
 
     for p in &data.patients {
         if unread.affects(TableId::Exposures, &p.id) {
@@ -758,13 +770,16 @@ fn cross_checks(
             continue;
         };
         if let Some((start, end)) = params.enrolment
-            && (trtsdt < start || trtsdt > end) {
-                d.push(rule::EX_OUTSIDE_ENROLMENT.at(
-                    p.at.cell("USUBJID"),
-                    format!("{} first infused {trtsdt}", p.id),
-                    format!("a first blinatumomab infusion from {start} to {end} (the patient is excluded)"),
-                ));
-            }
+            && (trtsdt < start || trtsdt > end)
+        {
+            d.push(rule::EX_OUTSIDE_ENROLMENT.at(
+                p.at.cell("USUBJID"),
+                format!("{} first infused {trtsdt}", p.id),
+                format!(
+                    "a first blinatumomab infusion from {start} to {end} (the patient is excluded)"
+                ),
+            ));
+        }
         if p.diagdt > trtsdt {
             d.push(rule::PT_DIAG_AFTER_INDEX.at(
                 p.at.cell("DIAGDT"),
@@ -785,18 +800,21 @@ fn cross_checks(
             }
         }
         if let (Some(last), Some(death)) = (p.lstcntdt, p.dthdt)
-            && last > death {
-                d.push(rule::DATE_AFTER_DEATH.at(
-                    p.at.cell("LSTCNTDT"),
-                    last.to_string(),
-                    format!("a date on or before the death on {death} (DTHDT)"),
-                ));
-            }
+            && last > death
+        {
+            d.push(rule::DATE_AFTER_DEATH.at(
+                p.at.cell("LSTCNTDT"),
+                last.to_string(),
+                format!("a date on or before the death on {death} (DTHDT)"),
+            ));
+        }
         if p.pop_recorded == Some(Population::Nd) {
             let prior_procs: Vec<&Procedure> = data
                 .procedures
                 .iter()
-                .filter(|x| x.subject == p.id && x.date < trtsdt && x.kind != ProcedureType::AutoHsct)
+                .filter(|x| {
+                    x.subject == p.id && x.date < trtsdt && x.kind != ProcedureType::AutoHsct
+                })
                 .collect();
             if p.prior_lines.is_some_and(|n| n > 0) {
                 d.push(rule::PT_ND_PRIOR_THERAPY.at(
@@ -808,8 +826,14 @@ fn cross_checks(
             for x in prior_procs {
                 d.push(rule::PT_ND_PRIOR_THERAPY.at(
                     x.at.cell("PROCDT"),
-                    format!("{} {} before the first blinatumomab infusion {trtsdt}", x.kind, x.date),
-                    format!("no prior HSCT or CAR-T for {}, an ND patient (or POP_RECORDED RR)", p.id),
+                    format!(
+                        "{} {} before the first blinatumomab infusion {trtsdt}",
+                        x.kind, x.date
+                    ),
+                    format!(
+                        "no prior HSCT or CAR-T for {}, an ND patient (or POP_RECORDED RR)",
+                        p.id
+                    ),
                 ));
             }
         }
@@ -847,13 +871,15 @@ fn cross_checks(
         death_check(&x.subject, x.date, &x.at, "PROCDT", d);
         cutoff_check(x.date, &x.at, "PROCDT", d);
         if let Some((s, e)) = index_of(&x.subject)
-            && x.date > s && x.date <= e {
-                d.push(rule::PROC_DURING_TREATMENT.at(
+            && x.date > s
+            && x.date <= e
+        {
+            d.push(rule::PROC_DURING_TREATMENT.at(
                     x.at.cell("PROCDT"),
                     x.date.to_string(),
                     format!("a procedure ({}) before the first ({s}) or after the last ({e}) blinatumomab infusion", x.kind),
                 ));
-            }
+        }
     }
     for a in &data.assessments {
         if unknown(&a.subject, &a.at, d) {
@@ -862,37 +888,43 @@ fn cross_checks(
         death_check(&a.subject, a.date, &a.at, "RSDT", d);
         cutoff_check(a.date, &a.at, "RSDT", d);
         if a.specimen == Specimen::Bm
-            && let Some(b) = a.blasts {
-                // Blasts are read from text with at most a few decimals; exactly 5.0 is the boundary.
-                if (b - 5.0).abs() < 1e-9 {
-                    d.push(rule::RS_BLASTS_EXACTLY_5.at(
-                        a.at.cell("BM_BLAST_PCT"),
-                        "5",
-                        "blasts other than exactly 5 % (counted as CR: CR is <= 5 %, relapse > 5 %)",
-                    ));
-                }
-                let in_remission = b <= 5.0 && a.emd != Some(YesNo::Y);
-                if in_remission && (a.anc.is_none() || a.plt.is_none()) {
-                    let column = if a.anc.is_none() { "ANC" } else { "PLT" };
-                    d.push(rule::RS_COUNTS_MISSING.at(
+            && let Some(b) = a.blasts
+        {
+            // Blasts are read from text with at most a few decimals; exactly 5.0 is the boundary.
+            if (b - 5.0).abs() < 1e-9 {
+                d.push(rule::RS_BLASTS_EXACTLY_5.at(
+                    a.at.cell("BM_BLAST_PCT"),
+                    "5",
+                    "blasts other than exactly 5 % (counted as CR: CR is <= 5 %, relapse > 5 %)",
+                ));
+            }
+            let in_remission = b <= 5.0 && a.emd != Some(YesNo::Y);
+            if in_remission && (a.anc.is_none() || a.plt.is_none()) {
+                let column = if a.anc.is_none() { "ANC" } else { "PLT" };
+                d.push(rule::RS_COUNTS_MISSING.at(
                         a.at.cell(column),
                         "",
                         format!("{column} for a marrow with {b} % blasts (CR and CRi cannot be told apart; counted as CR/CRi)"),
                     ));
-                }
             }
+        }
         if a.mrd_value.is_some() || a.mrd_operator.is_some() {
             if let Some(m) = a.mrd_method.filter(|m| !params.mrd_methods.contains(m)) {
                 let accepted: Vec<&str> = params.mrd_methods.iter().map(|m| m.as_str()).collect();
                 d.push(rule::MRD_METHOD_EXCLUDED.at(
                     a.at.cell("MRD_METHOD"),
                     m.as_str(),
-                    format!("MRD by {} (this value is not used for MRD endpoints)", accepted.join(" or ")),
+                    format!(
+                        "MRD by {} (this value is not used for MRD endpoints)",
+                        accepted.join(" or ")
+                    ),
                 ));
             }
             // Below the limit of detection: the limit is MRD_LOD, or MRD_VALUE when only that is given.
             let lod = a.mrd_lod.or(a.mrd_value);
-            if a.mrd_operator == Some(MrdOperator::Lt) && lod.is_none_or(|lod| lod > params.mrd_threshold) {
+            if a.mrd_operator == Some(MrdOperator::Lt)
+                && lod.is_none_or(|lod| lod > params.mrd_threshold)
+            {
                 let found = lod.map_or_else(
                     || "below a limit of detection that is not given".to_string(),
                     |lod| format!("below a limit of detection of {lod}"),
@@ -919,18 +951,22 @@ fn cross_checks(
         death_check(&a.subject, a.start, &a.at, "AESTDT", d);
         cutoff_check(a.start, &a.at, "AESTDT", d);
         if let Some((s, _)) = index_of(&a.subject)
-            && a.start < s {
-                d.push(rule::AE_BEFORE_INDEX.at(
+            && a.start < s
+        {
+            d.push(rule::AE_BEFORE_INDEX.at(
                     a.at.cell("AESTDT"),
                     a.start.to_string(),
                     format!("an onset on or after the first blinatumomab infusion {s} (kept, not treatment-emergent)"),
                 ));
-            }
+        }
         if a.grade.get() == 5 && patients[&a.subject].dthdt.is_none() {
             d.push(rule::AE_GRADE5_WITHOUT_DEATH.at(
                 a.at.cell("AETOXGR"),
                 "5",
-                format!("a grade below 5, or a death date for {} in patients", a.subject),
+                format!(
+                    "a grade below 5, or a death date for {} in patients",
+                    a.subject
+                ),
             ));
         }
     }

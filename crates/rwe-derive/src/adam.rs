@@ -71,14 +71,34 @@ pub const ADSL_VARS: &[(&str, ColType, &str)] = &[
     ("AGEU", ColType::Text, "Age Units"),
     ("AGEGR1", ColType::Text, "Age Group 1"),
     ("SEX", ColType::Text, "Sex"),
-    ("SAFFL", ColType::Text, "Safety Population Flag (in the study population)"),
-    ("EXCLREAS", ColType::Text, "Reason excluded from the study population"),
-    ("TRTSDT", ColType::Date, "Date of First Blinatumomab Infusion"),
-    ("TRTEDT", ColType::Date, "Date of Last Blinatumomab Infusion"),
+    (
+        "SAFFL",
+        ColType::Text,
+        "Safety Population Flag (in the study population)",
+    ),
+    (
+        "EXCLREAS",
+        ColType::Text,
+        "Reason excluded from the study population",
+    ),
+    (
+        "TRTSDT",
+        ColType::Date,
+        "Date of First Blinatumomab Infusion",
+    ),
+    (
+        "TRTEDT",
+        ColType::Date,
+        "Date of Last Blinatumomab Infusion",
+    ),
     ("TRTDURD", ColType::Int, "Treatment Duration (days)"),
     ("POPGR1", ColType::Text, "Population (ND / RR)"),
     ("BLSETT", ColType::Text, "Blinatumomab setting"),
-    ("DZSTBL", ColType::Text, "Disease status at start (CR / NON_CR / UNKNOWN)"),
+    (
+        "DZSTBL",
+        ColType::Text,
+        "Disease status at start (CR / NON_CR / UNKNOWN)",
+    ),
     ("CRSTFL", ColType::Text, "In CR at start"),
     ("MRDSTBL", ColType::Text, "MRD status at start"),
     ("PHSTAT", ColType::Text, "Philadelphia chromosome status"),
@@ -86,7 +106,11 @@ pub const ADSL_VARS: &[(&str, ColType, &str)] = &[
     ("HGBBL", ColType::Float, "Hemoglobin (g/L)"),
     ("PLTBL", ColType::Float, "Platelets (10^9/L)"),
     ("BLSTDX", ColType::Float, "Marrow blasts at diagnosis (%)"),
-    ("BLSTDXGR", ColType::Text, "Marrow blasts at diagnosis group"),
+    (
+        "BLSTDXGR",
+        ColType::Text,
+        "Marrow blasts at diagnosis group",
+    ),
     ("CNSFL", ColType::Text, "CNS leukaemia at baseline"),
     ("CHINTFL", ColType::Text, "Chemo-intolerable"),
     ("REFLASFL", ColType::Text, "Refractory to last treatment"),
@@ -107,10 +131,18 @@ pub const ADSL_VARS: &[(&str, ColType, &str)] = &[
     ("PAX5FL", ColType::Text, "PAX5 alteration"),
     ("NCYCLES", ColType::Int, "Number of blinatumomab cycles"),
     ("CYCGR1", ColType::Text, "Cycles group"),
-    ("DURC1D", ColType::Int, "Treatment duration for the buckets (days)"),
+    (
+        "DURC1D",
+        ColType::Int,
+        "Treatment duration for the buckets (days)",
+    ),
     ("DURGR1", ColType::Text, "Treatment duration group"),
     ("DCSREAS", ColType::Text, "Reason blinatumomab ended"),
-    ("BESTRESP", ColType::Text, "Best response in the response window"),
+    (
+        "BESTRESP",
+        ColType::Text,
+        "Best response in the response window",
+    ),
     ("CRCRI", ColType::Text, "CR/CRi in the response window"),
     ("CRWK12", ColType::Text, "CR/CRi within 12 weeks"),
     ("CRDT", ColType::Date, "Date of first CR/CRi"),
@@ -121,12 +153,24 @@ pub const ADSL_VARS: &[(&str, ColType, &str)] = &[
     ("FIRSTSUB", ColType::Text, "First subsequent therapy"),
     ("TXPATH", ColType::Text, "Subsequent therapy path"),
     ("HSCTFL", ColType::Text, "Allo-HSCT after blinatumomab"),
-    ("HSCTDT", ColType::Date, "Date of first allo-HSCT after blinatumomab"),
+    (
+        "HSCTDT",
+        ColType::Date,
+        "Date of first allo-HSCT after blinatumomab",
+    ),
     ("CARTFL", ColType::Text, "CAR-T after blinatumomab"),
-    ("CARTDT", ColType::Date, "Date of first CAR-T after blinatumomab"),
+    (
+        "CARTDT",
+        ColType::Date,
+        "Date of first CAR-T after blinatumomab",
+    ),
     ("INOFL", ColType::Text, "Inotuzumab after blinatumomab"),
     ("CHEMOFL", ColType::Text, "Chemotherapy after blinatumomab"),
-    ("AEMAXGR", ColType::Int, "Highest grade of treatment-emergent AEs"),
+    (
+        "AEMAXGR",
+        ColType::Int,
+        "Highest grade of treatment-emergent AEs",
+    ),
     ("DTHFL", ColType::Text, "Subject Death Flag"),
     ("DTHDT", ColType::Date, "Date of Death"),
     ("DTHCAUS", ColType::Text, "Cause of Death"),
@@ -185,7 +229,9 @@ impl Adsl {
     /// A variable's value as text (empty when missing).
     #[must_use]
     pub fn value(&self, name: &str) -> String {
-        self.get(name).map(|v| v.value.display()).unwrap_or_default()
+        self.get(name)
+            .map(|v| v.value.display())
+            .unwrap_or_default()
     }
 
     /// The variables derived, in ADSL order.

@@ -36,7 +36,8 @@ pub fn cycles(blina: &[&Exposure], gap_days: i64, end_cap: Date) -> Vec<Cycle> {
             Some(c) => {
                 // Days without infusion between the end of the cycle so far and this record's start.
                 let gap = i64::from(e.start.days_since(c.end)) - 1;
-                let renumbered = matches!((last_cycle_no, e.cycle_no), (Some(a), Some(b)) if a != b);
+                let renumbered =
+                    matches!((last_cycle_no, e.cycle_no), (Some(a), Some(b)) if a != b);
                 gap > gap_days || renumbered
             }
         };

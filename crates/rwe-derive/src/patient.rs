@@ -3,8 +3,8 @@
 
 use rwe_data::rule;
 use rwe_data::terms::{
-    Agent, BlinaSetting, DiseaseEventType, DiseaseStatus, GeneticFinding, LabTimepoint,
-    Population, ProcedureType, VitalStatus,
+    Agent, BlinaSetting, DiseaseEventType, DiseaseStatus, GeneticFinding, LabTimepoint, Population,
+    ProcedureType, VitalStatus,
 };
 use rwe_data::{Assessment, Date, Diagnostic, PatientRecords, RecordRef, StudyDay, Term};
 use rwe_spec::{DurationBasis, LabsAt, MrdDenominator, RfsConsolidationOrigin, StudySpec};
@@ -321,7 +321,15 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     let cs = cycles(&blina, spec.cycles.gap_days, cutoff);
     let cycles_why = cs
         .iter()
-        .map(|c| format!("cycle {} {} to {} ({} days)", c.number, c.start, c.end, c.days()))
+        .map(|c| {
+            format!(
+                "cycle {} {} to {} ({} days)",
+                c.number,
+                c.start,
+                c.end,
+                c.days()
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     adsl.set(
@@ -340,23 +348,24 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     );
     for c in &cs {
         if i64::from(c.days()) > spec.cycles.max_cycle_days
-            && let Some(at) = c.records.last() {
-                diagnostics.push(rule::EX_CYCLE_TOO_LONG.at(
-                    at.cell("EXENDT"),
-                    format!(
-                        "cycle {} of {} from {} to {}: {} infusion days",
-                        c.number,
-                        p.id,
-                        c.start,
-                        c.end,
-                        c.days()
-                    ),
-                    format!(
-                        "at most {} infusion days per cycle (cycles.max_cycle_days)",
-                        spec.cycles.max_cycle_days
-                    ),
-                ));
-            }
+            && let Some(at) = c.records.last()
+        {
+            diagnostics.push(rule::EX_CYCLE_TOO_LONG.at(
+                at.cell("EXENDT"),
+                format!(
+                    "cycle {} of {} from {} to {}: {} infusion days",
+                    c.number,
+                    p.id,
+                    c.start,
+                    c.end,
+                    c.days()
+                ),
+                format!(
+                    "at most {} infusion days per cycle (cycles.max_cycle_days)",
+                    spec.cycles.max_cycle_days
+                ),
+            ));
+        }
     }
     let (dur, dur_why) = match spec.cycles.duration_basis {
         DurationBasis::Cycle1 => {
@@ -368,10 +377,18 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         }
         DurationBasis::TotalCapped => {
             let total: i64 = cs.iter().map(|c| i64::from(c.days())).sum();
-            let cap = spec.cycles.duration_buckets.last().copied().unwrap_or(total);
+            let cap = spec
+                .cycles
+                .duration_buckets
+                .last()
+                .copied()
+                .unwrap_or(total);
             (
                 total.min(cap),
-                format!("{total} infusion days over {} cycles, capped at {cap}", cs.len()),
+                format!(
+                    "{total} infusion days over {} cycles, capped at {cap}",
+                    cs.len()
+                ),
             )
         }
     };
@@ -434,22 +451,17 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
             ),
         );
     }
-    let pre_events: Vec<&rwe_data::DiseaseEvent> = records
-        .events
-        .iter()
-        .filter(|e| e.date < trtsdt)
-        .collect();
+    let pre_events: Vec<&rwe_data::DiseaseEvent> =
+        records.events.iter().filter(|e| e.date < trtsdt).collect();
     let prior_allo_or_cart = prior_procs
         .iter()
         .any(|x| matches!(x.kind, ProcedureType::AlloHsct | ProcedureType::CarT));
-    let derived_pop = if !pre_events.is_empty()
-        || p.prior_lines.is_some_and(|n| n > 0)
-        || prior_allo_or_cart
-    {
-        Population::Rr
-    } else {
-        Population::Nd
-    };
+    let derived_pop =
+        if !pre_events.is_empty() || p.prior_lines.is_some_and(|n| n > 0) || prior_allo_or_cart {
+            Population::Rr
+        } else {
+            Population::Nd
+        };
     let mut pop_sources = vec![pat.clone()];
     pop_sources.extend(pre_events.iter().map(|e| e.at.clone()));
     pop_sources.extend(prior_procs.iter().map(|x| x.at.clone()));
@@ -468,7 +480,9 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                 diagnostics.push(rule::PT_POPULATION_DISAGREES.at(
                     pat.cell("POP_RECORDED"),
                     recorded.as_str(),
-                    format!("{derived_pop} as derived from {pop_why} (the recorded {recorded} is used)"),
+                    format!(
+                        "{derived_pop} as derived from {pop_why} (the recorded {recorded} is used)"
+                    ),
                 ));
             }
             adsl.text(
@@ -498,15 +512,12 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
 
     // Status and MRD at the start, setting (R4).
     let window_start = trtsdt.add_days(days_i32(-spec.population.baseline_window_days));
-    let baseline_marrow = records
-        .assessments
-        .iter()
-        .rfind(|a| {
-            a.date >= window_start
-                && a.date <= trtsdt
-                && a.specimen == rwe_data::terms::Specimen::Bm
-                && a.blasts.is_some()
-        });
+    let baseline_marrow = records.assessments.iter().rfind(|a| {
+        a.date >= window_start
+            && a.date <= trtsdt
+            && a.specimen == rwe_data::terms::Specimen::Bm
+            && a.blasts.is_some()
+    });
     let derived_status = match baseline_marrow.and_then(|a| marrow_in_remission(a, spec)) {
         Some(true) => DiseaseStatus::Cr,
         Some(false) => DiseaseStatus::NonCr,
@@ -586,7 +597,8 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         .assessments
         .iter()
         .filter(|a| a.date >= window_start && a.date <= trtsdt)
-        .filter_map(|a| mrd(a, spec).map(|m| (a, m))).rfind(|(_, m)| *m != MrdResult::NotEvaluable);
+        .filter_map(|a| mrd(a, spec).map(|m| (a, m)))
+        .rfind(|(_, m)| *m != MrdResult::NotEvaluable);
     adsl.text(
         "MRDSTBL",
         baseline_mrd.map_or("UNKNOWN", |(_, m)| m.code()),
@@ -596,7 +608,10 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                 || format!("no evaluable MRD from {window_start} to TRTSDT {trtsdt}"),
                 |(a, _)| format!("baseline MRD {}: {}", a.date, describe(a)),
             ),
-            baseline_mrd.map(|(a, _)| a.at.clone()).into_iter().collect(),
+            baseline_mrd
+                .map(|(a, _)| a.at.clone())
+                .into_iter()
+                .collect(),
         ),
     );
 
@@ -652,12 +667,20 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     adsl.set(
         "NEWTHDT",
         newthdt.into(),
-        Trace::new(d::SUBSEQUENT, sub_why.clone(), sub_refs.iter().take(1).cloned().collect()),
+        Trace::new(
+            d::SUBSEQUENT,
+            sub_why.clone(),
+            sub_refs.iter().take(1).cloned().collect(),
+        ),
     );
     adsl.text(
         "FIRSTSUB",
         path.first().copied().unwrap_or("NONE"),
-        Trace::new(d::SUBSEQUENT, sub_why.clone(), sub_refs.iter().take(1).cloned().collect()),
+        Trace::new(
+            d::SUBSEQUENT,
+            sub_why.clone(),
+            sub_refs.iter().take(1).cloned().collect(),
+        ),
     );
     adsl.text(
         "TXPATH",
@@ -686,15 +709,18 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
             adsl.set(
                 var,
                 Value::Date(s.0),
-                Trace::new(d::SUBSEQUENT, format!("first {cat} after TRTEDT: {}", s.0), refs),
+                Trace::new(
+                    d::SUBSEQUENT,
+                    format!("first {cat} after TRTEDT: {}", s.0),
+                    refs,
+                ),
             );
         }
     }
 
     // Responses (R8).
     let response_end = {
-        let by_time =
-            trtedt.add_days(days_i32(spec.response.window_after_last_infusion_days));
+        let by_time = trtedt.add_days(days_i32(spec.response.window_after_last_infusion_days));
         newthdt.map_or(by_time, |n| by_time.min(n.add_days(-1)))
     };
     let before_new = |date: Date| newthdt.is_none_or(|n| date < n);
@@ -746,7 +772,12 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
             anl01fl: counted,
             trace: Trace::new(
                 d::RESPONSE,
-                format!("{} (day {}): {} -> {r}", a.date, day(a.date, trtsdt), describe(a)),
+                format!(
+                    "{} (day {}): {} -> {r}",
+                    a.date,
+                    day(a.date, trtsdt),
+                    describe(a)
+                ),
                 vec![a.at.clone()],
             ),
         });
@@ -755,7 +786,10 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         .iter()
         .filter(|(a, _)| a.date <= response_end)
         .collect();
-    let best = window.iter().min_by_key(|(a, r)| (r.rank(), a.date)).copied();
+    let best = window
+        .iter()
+        .min_by_key(|(a, r)| (r.rank(), a.date))
+        .copied();
     let first_cr = window.iter().find(|(_, r)| r.is_remission()).copied();
     let efs_window = spec.endpoints.efs_cr_window_days;
     let wk12_limit = trtsdt.add_days(days_i32(efs_window - 1));
@@ -830,9 +864,30 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
             );
         }
         for (paramcd, param, value, rule_id, why, refs) in [
-            ("BOR", "Best overall response in the response window", best_code.to_string(), d::RESPONSE_WINDOW, window_why.clone(), window_refs.clone()),
-            ("CRCRI", "CR/CRi in the response window", if crcri { "Y" } else { "N" }.to_string(), d::RESPONSE_WINDOW, window_why.clone(), window_refs.clone()),
-            ("CRWK12", "CR/CRi within 12 weeks", if cr_wk12.is_some() { "Y" } else { "N" }.to_string(), d::CR_WEEK12, wk12_why, wk12_refs),
+            (
+                "BOR",
+                "Best overall response in the response window",
+                best_code.to_string(),
+                d::RESPONSE_WINDOW,
+                window_why.clone(),
+                window_refs.clone(),
+            ),
+            (
+                "CRCRI",
+                "CR/CRi in the response window",
+                if crcri { "Y" } else { "N" }.to_string(),
+                d::RESPONSE_WINDOW,
+                window_why.clone(),
+                window_refs.clone(),
+            ),
+            (
+                "CRWK12",
+                "CR/CRi within 12 weeks",
+                if cr_wk12.is_some() { "Y" } else { "N" }.to_string(),
+                d::CR_WEEK12,
+                wk12_why,
+                wk12_refs,
+            ),
         ] {
             let deciding = match paramcd {
                 "CRWK12" => cr_wk12.map(|(a, _)| a.date),
@@ -938,8 +993,20 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         Trace::new(d::MRD_WINDOWS, den_why, mrd_refs.clone()),
     );
     for (var, paramcd, param, hit, end) in [
-        ("MRD2CFL", "MRD2C", "MRD negativity within 2 cycles", first_neg_2c, mrd_2c_end),
-        ("MRDOVFL", "MRDOV", "MRD negativity overall", first_neg_overall, mrd_overall_end),
+        (
+            "MRD2CFL",
+            "MRD2C",
+            "MRD negativity within 2 cycles",
+            first_neg_2c,
+            mrd_2c_end,
+        ),
+        (
+            "MRDOVFL",
+            "MRDOV",
+            "MRD negativity overall",
+            first_neg_overall,
+            mrd_overall_end,
+        ),
     ] {
         let why = match hit {
             Some(a) => format!("negative MRD on {} (window ends {end})", a.date),
@@ -964,14 +1031,25 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     }
 
     // Last date known alive.
-    let mut alive: Vec<(Date, RecordRef, &'static str)> = vec![(trtsdt, first.at.clone(), "TRTSDT")];
+    let mut alive: Vec<(Date, RecordRef, &'static str)> =
+        vec![(trtsdt, first.at.clone(), "TRTSDT")];
     for e in &records.exposures {
         if e.start <= cutoff {
             alive.push((e.end, e.at.clone(), "EXENDT"));
         }
     }
-    alive.extend(records.assessments.iter().map(|a| (a.date, a.at.clone(), "RSDT")));
-    alive.extend(records.procedures.iter().map(|x| (x.date, x.at.clone(), "PROCDT")));
+    alive.extend(
+        records
+            .assessments
+            .iter()
+            .map(|a| (a.date, a.at.clone(), "RSDT")),
+    );
+    alive.extend(
+        records
+            .procedures
+            .iter()
+            .map(|x| (x.date, x.at.clone(), "PROCDT")),
+    );
     alive.extend(
         records
             .adverse_events
@@ -1002,7 +1080,9 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         if death.is_some_and(|x| x < latest) {
             format!("{latest_var} {latest} is after the death: {lstalvdt}")
         } else {
-            format!("{latest_var} {latest} is after the cut-off: known alive at the cut-off {lstalvdt}")
+            format!(
+                "{latest_var} {latest} is after the cut-off: known alive at the cut-off {lstalvdt}"
+            )
         }
     } else {
         format!("latest {latest_var} {latest}")
@@ -1017,7 +1097,13 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         .map(|(a, _)| a.date);
     let in_cr_by = |date: Date| in_cr_at_start || first_remission_any.is_some_and(|c| c <= date);
     // (date, priority: a recorded disease event before a marrow on the same day, description, source, trace)
-    type Relapse = (Date, u8, &'static str, (&'static str, &'static str, Option<i64>), Trace);
+    type Relapse = (
+        Date,
+        u8,
+        &'static str,
+        (&'static str, &'static str, Option<i64>),
+        Trace,
+    );
     let mut relapses: Vec<Relapse> = Vec::new();
     for e in records
         .events
@@ -1031,7 +1117,11 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                 0,
                 if is_relapse { "RELAPSE" } else { "PROGRESSION" },
                 source_of(&e.at, "EVDT"),
-                Trace::new(d::RELAPSE, format!("{} on {}", e.kind, e.date), vec![e.at.clone()]),
+                Trace::new(
+                    d::RELAPSE,
+                    format!("{} on {}", e.kind, e.date),
+                    vec![e.at.clone()],
+                ),
             ));
         } else if is_relapse {
             diagnostics.push(rule::EV_RELAPSE_WITHOUT_CR.at(
@@ -1048,7 +1138,11 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                 1,
                 "RELAPSE",
                 source_of(&a.at, "RSDT"),
-                Trace::new(d::RELAPSE, format!("{}: {} -> RELAPSE", a.date, describe(a)), vec![a.at.clone()]),
+                Trace::new(
+                    d::RELAPSE,
+                    format!("{}: {} -> RELAPSE", a.date, describe(a)),
+                    vec![a.at.clone()],
+                ),
             ));
         }
     }
@@ -1075,7 +1169,10 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
             ("ADSL", "LSTALVDT", None),
             Trace::new(
                 rule_id,
-                format!("no event; censored at LSTALVDT {lstalvdt} ({})", lstalv_trace.why),
+                format!(
+                    "no event; censored at LSTALVDT {lstalvdt} ({})",
+                    lstalv_trace.why
+                ),
                 lstalv_trace.sources.clone(),
             ),
         )
@@ -1095,7 +1192,10 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     let outcome_known = lstalvdt >= wk12_limit
         || death.is_some()
         || newthdt.is_some()
-        || records.events.iter().any(|e| e.date > trtsdt && e.date <= cutoff);
+        || records
+            .events
+            .iter()
+            .any(|e| e.date > trtsdt && e.date <= cutoff);
     let failure = (!in_cr_at_start && cr_wk12.is_none() && outcome_known).then(|| {
         let mut sources: Vec<RecordRef> = vec![first.at.clone()];
         sources.extend(assessed.iter().map(|(a, _)| a.at.clone()));
@@ -1209,14 +1309,18 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     adtte.push(tte("OS", "Overall survival", trtsdt, os));
 
     let rfs_origin = if in_cr_at_start {
-        (spec.endpoints.rfs_consolidation_origin == RfsConsolidationOrigin::Trtsdt).then_some(trtsdt)
+        (spec.endpoints.rfs_consolidation_origin == RfsConsolidationOrigin::Trtsdt)
+            .then_some(trtsdt)
     } else {
         crdt
     };
     let after = |o: Option<Outcome>, from: Date| o.filter(|o| o.date >= from);
     if let Some(origin) = rfs_origin {
-        let o = earliest(vec![relapse_outcome(origin), after(death_outcome.clone(), origin)])
-            .unwrap_or_else(|| censor_lsta(d::RFS, "LAST DATE KNOWN ALIVE AND RELAPSE-FREE"));
+        let o = earliest(vec![
+            relapse_outcome(origin),
+            after(death_outcome.clone(), origin),
+        ])
+        .unwrap_or_else(|| censor_lsta(d::RFS, "LAST DATE KNOWN ALIVE AND RELAPSE-FREE"));
         adtte.push(tte("RFS", "Relapse-free survival", origin, o));
     }
     let dor_origin = if in_cr_at_start {
@@ -1284,9 +1388,9 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                 && let Some(r) = adae
                     .iter_mut()
                     .find(|r| r.trtemfl && r.aegrp == grp && r.atoxgrn == gmax)
-                {
-                    r.agrmaxfl = true;
-                }
+            {
+                r.agrmaxfl = true;
+            }
         }
     }
     let te_refs: Vec<RecordRef> = records
@@ -1321,25 +1425,38 @@ fn labs_and_genetics(records: &PatientRecords, spec: &StudySpec, adsl: &mut Adsl
         LabsAt::BlinaStart => LabTimepoint::BlinaStart,
     };
     if let Some(l) = records.labs.iter().rfind(|l| l.tpt == tpt) {
-        for (var, col, v) in [("WBCBL", "WBC", l.wbc), ("HGBBL", "HGB", l.hgb), ("PLTBL", "PLT", l.plt)] {
+        for (var, col, v) in [
+            ("WBCBL", "WBC", l.wbc),
+            ("HGBBL", "HGB", l.hgb),
+            ("PLTBL", "PLT", l.plt),
+        ] {
             if let Some(x) = v {
                 adsl.set(
                     var,
                     Value::Float(x),
-                    Trace::new(d::BASELINE_LAB, format!("{col} at {tpt}"), vec![l.at.clone()]),
+                    Trace::new(
+                        d::BASELINE_LAB,
+                        format!("{col} at {tpt}"),
+                        vec![l.at.clone()],
+                    ),
                 );
             }
         }
     }
     let dx = records
         .labs
-        .iter().rfind(|l| l.tpt == LabTimepoint::Diagnosis && l.blasts.is_some());
+        .iter()
+        .rfind(|l| l.tpt == LabTimepoint::Diagnosis && l.blasts.is_some());
     let blasts = dx.and_then(|l| l.blasts);
     if let (Some(l), Some(b)) = (dx, blasts) {
         adsl.set(
             "BLSTDX",
             Value::Float(b),
-            Trace::new(d::BASELINE_LAB, "BM_BLAST_PCT at DIAGNOSIS", vec![l.at.clone()]),
+            Trace::new(
+                d::BASELINE_LAB,
+                "BM_BLAST_PCT at DIAGNOSIS",
+                vec![l.at.clone()],
+            ),
         );
     }
     adsl.text(

@@ -81,9 +81,31 @@ fn p01_blasts_exactly_five_percent_is_cr() {
     assert_eq!(adsl(&c, "P01", "AGEGR1"), "<35");
     // EFS censored at LSTCNTDT 2023-06-01: 2022-01-10 → 2023-01-10 is 365 days, then
     // 31 (Jan) + 28 (Feb) + 31 (Mar) + 30 (Apr) + 22 (to Jun 1) = 142 → 507 days + 1 = 508.
-    check(&c, "P01", "EFS", ("2022-01-10", "2023-06-01", 508, 1, "LAST DATE KNOWN ALIVE AND EVENT-FREE"));
+    check(
+        &c,
+        "P01",
+        "EFS",
+        (
+            "2022-01-10",
+            "2023-06-01",
+            508,
+            1,
+            "LAST DATE KNOWN ALIVE AND EVENT-FREE",
+        ),
+    );
     // RFS from CR 2022-02-07: 508 − 28 days earlier start = 480.
-    check(&c, "P01", "RFS", ("2022-02-07", "2023-06-01", 480, 1, "LAST DATE KNOWN ALIVE AND RELAPSE-FREE"));
+    check(
+        &c,
+        "P01",
+        "RFS",
+        (
+            "2022-02-07",
+            "2023-06-01",
+            480,
+            1,
+            "LAST DATE KNOWN ALIVE AND RELAPSE-FREE",
+        ),
+    );
 }
 
 #[test]
@@ -103,9 +125,31 @@ fn p02_cr_on_day_84_is_in_time() {
     // MRD 8e-5 on 05-23: cycle 2 end 05-09 + 14 = 05-23 → within 2 cycles.
     assert_eq!(adsl(&c, "P02", "MRD2CFL"), "Y");
     // EFS censored at the phone contact 2023-03-15: 2022-03-01 → 2023-03-01 = 365, + 14 = 379 → 380.
-    check(&c, "P02", "EFS", ("2022-03-01", "2023-03-15", 380, 1, "LAST DATE KNOWN ALIVE AND EVENT-FREE"));
+    check(
+        &c,
+        "P02",
+        "EFS",
+        (
+            "2022-03-01",
+            "2023-03-15",
+            380,
+            1,
+            "LAST DATE KNOWN ALIVE AND EVENT-FREE",
+        ),
+    );
     // RFS from 2022-05-23: 380 − 83 = 297.
-    check(&c, "P02", "RFS", ("2022-05-23", "2023-03-15", 297, 1, "LAST DATE KNOWN ALIVE AND RELAPSE-FREE"));
+    check(
+        &c,
+        "P02",
+        "RFS",
+        (
+            "2022-05-23",
+            "2023-03-15",
+            297,
+            1,
+            "LAST DATE KNOWN ALIVE AND RELAPSE-FREE",
+        ),
+    );
 }
 
 #[test]
@@ -116,12 +160,28 @@ fn p03_cr_on_day_85_is_a_failure_at_day_1() {
     assert_eq!(adsl(&c, "P03", "CRCRI"), "N");
     assert_eq!(adsl(&c, "P03", "BESTRESP"), "NE");
     // Followed to 2023-05-01 ≥ day 84 → the failure is known: event at day 1, ADT = TRTSDT.
-    check(&c, "P03", "EFS", ("2022-03-01", "2022-03-01", 1, 0, "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS"));
+    check(
+        &c,
+        "P03",
+        "EFS",
+        (
+            "2022-03-01",
+            "2022-03-01",
+            1,
+            0,
+            "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS",
+        ),
+    );
     let efs = tte(&c, "P03", "EFS").unwrap();
     assert_eq!(efs.trace.rule, "D-EFS-FAILURE");
     assert_eq!((efs.srcdom, efs.srcvar), ("ADRS", "CRWK12"));
     // OS censored 2023-05-01: 365 (→2023-03-01) + 31 + 30 = 426 → 427.
-    check(&c, "P03", "OS", ("2022-03-01", "2023-05-01", 427, 1, "LAST DATE KNOWN ALIVE"));
+    check(
+        &c,
+        "P03",
+        "OS",
+        ("2022-03-01", "2023-05-01", 427, 1, "LAST DATE KNOWN ALIVE"),
+    );
     // No CR/CRi in the response window → no RFS or DOR.
     assert!(tte(&c, "P03", "RFS").is_none() && tte(&c, "P03", "DOR").is_none());
 }
@@ -134,14 +194,37 @@ fn p04_relapse_after_cr() {
     // CR on 2022-06-29 (day 29); relapse recorded 2022-10-15 (disease event and marrow with 30 % blasts).
     // EFS event: 06-01 → 10-15 = 29 + 31 + 31 + 30 + 15 = 136 days → 137; the recorded disease event is the
     // source (EVSEQ 2) rather than the marrow of the same day.
-    check(&c, "P04", "EFS", ("2022-06-01", "2022-10-15", 137, 0, "RELAPSE"));
+    check(
+        &c,
+        "P04",
+        "EFS",
+        ("2022-06-01", "2022-10-15", 137, 0, "RELAPSE"),
+    );
     let efs = tte(&c, "P04", "EFS").unwrap();
-    assert_eq!((efs.srcdom, efs.srcvar, efs.srcseq), ("disease_events", "EVDT", Some(2)));
+    assert_eq!(
+        (efs.srcdom, efs.srcvar, efs.srcseq),
+        ("disease_events", "EVDT", Some(2))
+    );
     // RFS and DOR from the CR: 06-29 → 10-15 = 1 + 31 + 31 + 30 + 15 = 108 → 109.
-    check(&c, "P04", "RFS", ("2022-06-29", "2022-10-15", 109, 0, "RELAPSE"));
-    check(&c, "P04", "DOR", ("2022-06-29", "2022-10-15", 109, 0, "RELAPSE"));
+    check(
+        &c,
+        "P04",
+        "RFS",
+        ("2022-06-29", "2022-10-15", 109, 0, "RELAPSE"),
+    );
+    check(
+        &c,
+        "P04",
+        "DOR",
+        ("2022-06-29", "2022-10-15", 109, 0, "RELAPSE"),
+    );
     // Death 2023-01-20: 06-01 → 01-01 = 214, + 19 = 233 → 234.
-    check(&c, "P04", "OS", ("2022-06-01", "2023-01-20", 234, 0, "DEATH"));
+    check(
+        &c,
+        "P04",
+        "OS",
+        ("2022-06-01", "2023-01-20", 234, 0, "DEATH"),
+    );
     // Chemotherapy after the relapse is the first subsequent therapy.
     assert_eq!(adsl(&c, "P04", "TXPATH"), "CHEMO");
     // MRD 1e-3 ≥ 1e-4 after the CR: in the denominator, not negative.
@@ -154,9 +237,25 @@ fn p05_death_before_any_assessment() {
     let (_, c) = cohort();
     // No marrow after TRTSDT 2022-02-01, death 2022-02-20: no CR by day 84, outcome known (dead) → failure
     // at day 1, which precedes the death.
-    check(&c, "P05", "EFS", ("2022-02-01", "2022-02-01", 1, 0, "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS"));
+    check(
+        &c,
+        "P05",
+        "EFS",
+        (
+            "2022-02-01",
+            "2022-02-01",
+            1,
+            0,
+            "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS",
+        ),
+    );
     // OS: 02-01 → 02-20 = 19 → 20 days.
-    check(&c, "P05", "OS", ("2022-02-01", "2022-02-20", 20, 0, "DEATH"));
+    check(
+        &c,
+        "P05",
+        "OS",
+        ("2022-02-01", "2022-02-20", 20, 0, "DEATH"),
+    );
     assert_eq!(adsl(&c, "P05", "PRHSCTFL"), "Y");
     // 02-01..02-10 = 10 infusion days.
     assert_eq!(adsl(&c, "P05", "DURGR1"), "<=14 DAYS");
@@ -171,13 +270,33 @@ fn p06_allo_hsct_before_relapse_censors_the_sensitivity_analysis() {
     assert_eq!(adsl(&c, "P06", "MRDSTBL"), "POSITIVE");
     assert_eq!(adsl(&c, "P06", "CRCRI"), "NA");
     // Relapse 2023-02-10: 05-01 → 2023-02-01 = 276, + 9 = 285 → 286. HSCT is neither event nor censoring.
-    check(&c, "P06", "EFS", ("2022-05-01", "2023-02-10", 286, 0, "RELAPSE"));
+    check(
+        &c,
+        "P06",
+        "EFS",
+        ("2022-05-01", "2023-02-10", 286, 0, "RELAPSE"),
+    );
     // EFSCEN: allo-HSCT 2022-07-15 before the relapse: 05-01 → 07-15 = 30 + 30 + 15 = 75 → 76, CNSR 2.
-    check(&c, "P06", "EFSCEN", ("2022-05-01", "2022-07-15", 76, 2, "ALLO-HSCT"));
+    check(
+        &c,
+        "P06",
+        "EFSCEN",
+        ("2022-05-01", "2022-07-15", 76, 2, "ALLO-HSCT"),
+    );
     // RFS for a patient in CR at the start starts at TRTSDT (I-14): same as EFS.
-    check(&c, "P06", "RFS", ("2022-05-01", "2023-02-10", 286, 0, "RELAPSE"));
+    check(
+        &c,
+        "P06",
+        "RFS",
+        ("2022-05-01", "2023-02-10", 286, 0, "RELAPSE"),
+    );
     // DOR from the first negative MRD 2022-05-30: 286 − 29 = 257.
-    check(&c, "P06", "DOR", ("2022-05-30", "2023-02-10", 257, 0, "RELAPSE"));
+    check(
+        &c,
+        "P06",
+        "DOR",
+        ("2022-05-30", "2023-02-10", 257, 0, "RELAPSE"),
+    );
     assert_eq!(adsl(&c, "P06", "HSCTDT"), "2022-07-15");
 }
 
@@ -196,9 +315,25 @@ fn p07_mrd_below_a_high_limit_of_detection_is_not_evaluable() {
     // Prior CAR-T 2022-03-01 before TRTSDT 2022-08-01.
     assert_eq!(adsl(&c, "P07", "PRCARTFL"), "Y");
     // EFS censored 2023-03-01: 08-01 → 2023-03-01 = 31+30+31+30+31+31+28 = 212 → 213.
-    check(&c, "P07", "EFS", ("2022-08-01", "2023-03-01", 213, 1, "LAST DATE KNOWN ALIVE AND EVENT-FREE"));
+    check(
+        &c,
+        "P07",
+        "EFS",
+        (
+            "2022-08-01",
+            "2023-03-01",
+            213,
+            1,
+            "LAST DATE KNOWN ALIVE AND EVENT-FREE",
+        ),
+    );
     // EFSCEN censored at CAR-T 2022-10-01: 31 + 30 = 61 → 62, CNSR 3.
-    check(&c, "P07", "EFSCEN", ("2022-08-01", "2022-10-01", 62, 3, "CAR-T"));
+    check(
+        &c,
+        "P07",
+        "EFSCEN",
+        ("2022-08-01", "2022-10-01", 62, 3, "CAR-T"),
+    );
     // No negative MRD → no DOR for a patient in CR at the start.
     assert!(tte(&c, "P07", "DOR").is_none());
 }
@@ -217,7 +352,18 @@ fn p08_gap_of_7_days_continues_gap_of_8_starts_a_cycle() {
     assert_eq!(adsl(&c, "P08", "GENANYFL"), "Y");
     assert_eq!(adsl(&c, "P08", "BLSTDXGR"), "MISSING");
     // EFS censored 2023-07-20: 09-01 → 2023-07-01 = 303, + 19 = 322 → 323.
-    check(&c, "P08", "EFS", ("2022-09-01", "2023-07-20", 323, 1, "LAST DATE KNOWN ALIVE AND EVENT-FREE"));
+    check(
+        &c,
+        "P08",
+        "EFS",
+        (
+            "2022-09-01",
+            "2023-07-20",
+            323,
+            1,
+            "LAST DATE KNOWN ALIVE AND EVENT-FREE",
+        ),
+    );
 }
 
 #[test]
@@ -238,11 +384,38 @@ fn p09_ae_the_day_after_the_last_infusion_is_not_treatment_emergent() {
     // 11-01..11-14 = 14 days.
     assert_eq!(adsl(&c, "P09", "DURGR1"), "<=14 DAYS");
     // CR 2022-11-20; EFS censored 2023-07-01: 11-01 → 2023-07-01 = 30+31+31+28+31+30+31+30 = 242 → 243.
-    check(&c, "P09", "EFS", ("2022-11-01", "2023-07-01", 243, 1, "LAST DATE KNOWN ALIVE AND EVENT-FREE"));
+    check(
+        &c,
+        "P09",
+        "EFS",
+        (
+            "2022-11-01",
+            "2023-07-01",
+            243,
+            1,
+            "LAST DATE KNOWN ALIVE AND EVENT-FREE",
+        ),
+    );
     // EFSCEN at allo-HSCT 2022-12-20: 30 + 19 = 49 → 50.
-    check(&c, "P09", "EFSCEN", ("2022-11-01", "2022-12-20", 50, 2, "ALLO-HSCT"));
+    check(
+        &c,
+        "P09",
+        "EFSCEN",
+        ("2022-11-01", "2022-12-20", 50, 2, "ALLO-HSCT"),
+    );
     // RFS from the CR 2022-11-20: 243 − 19 = 224.
-    check(&c, "P09", "RFS", ("2022-11-20", "2023-07-01", 224, 1, "LAST DATE KNOWN ALIVE AND RELAPSE-FREE"));
+    check(
+        &c,
+        "P09",
+        "RFS",
+        (
+            "2022-11-20",
+            "2023-07-01",
+            224,
+            1,
+            "LAST DATE KNOWN ALIVE AND RELAPSE-FREE",
+        ),
+    );
 }
 
 #[test]
@@ -251,8 +424,24 @@ fn p10_last_contact_after_the_cut_off_censors_at_the_cut_off() {
     // Contact 2023-09-15 is after the cut-off 2023-07-31: known alive at the cut-off.
     assert_eq!(adsl(&c, "P10", "LSTALVDT"), "2023-07-31");
     // 01-10 → 07-31 = 21 + 28 + 31 + 30 + 31 + 30 + 31 = 202 → 203.
-    check(&c, "P10", "EFS", ("2023-01-10", "2023-07-31", 203, 1, "LAST DATE KNOWN ALIVE AND EVENT-FREE"));
-    check(&c, "P10", "OS", ("2023-01-10", "2023-07-31", 203, 1, "LAST DATE KNOWN ALIVE"));
+    check(
+        &c,
+        "P10",
+        "EFS",
+        (
+            "2023-01-10",
+            "2023-07-31",
+            203,
+            1,
+            "LAST DATE KNOWN ALIVE AND EVENT-FREE",
+        ),
+    );
+    check(
+        &c,
+        "P10",
+        "OS",
+        ("2023-01-10", "2023-07-31", 203, 1, "LAST DATE KNOWN ALIVE"),
+    );
     // ANC 0.5 < 1.0 → CRi on day 32; PRIOR_LINES 3 → >=3.
     assert_eq!(adsl(&c, "P10", "BESTRESP"), "CRI");
     assert_eq!(adsl(&c, "P10", "PRLINGR"), ">=3");
@@ -275,14 +464,41 @@ fn p12_refractory_patient_with_a_therapy_path() {
     let (_, c) = cohort();
     // Marrow day 30 with 40 % blasts → NR; no CR by day 84 → failure at day 1; HSCT later cannot censor it.
     assert_eq!(adsl(&c, "P12", "BESTRESP"), "NR");
-    check(&c, "P12", "EFS", ("2022-07-01", "2022-07-01", 1, 0, "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS"));
-    check(&c, "P12", "EFSCEN", ("2022-07-01", "2022-07-01", 1, 0, "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS"));
+    check(
+        &c,
+        "P12",
+        "EFS",
+        (
+            "2022-07-01",
+            "2022-07-01",
+            1,
+            0,
+            "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS",
+        ),
+    );
+    check(
+        &c,
+        "P12",
+        "EFSCEN",
+        (
+            "2022-07-01",
+            "2022-07-01",
+            1,
+            0,
+            "FAILURE TO ACHIEVE CR/CRI WITHIN 12 WEEKS",
+        ),
+    );
     // Chemo 08-10, CAR-T 09-15, allo-HSCT 12-01, all after TRTEDT 07-28.
     assert_eq!(adsl(&c, "P12", "TXPATH"), "CHEMO>CAR-T>ALLO-HSCT");
     assert_eq!(adsl(&c, "P12", "FIRSTSUB"), "CHEMO");
     assert_eq!(adsl(&c, "P12", "NEWTHDT"), "2022-08-10");
     // OS censored 2023-04-01: 07-01 → 2023-04-01 = 31+31+30+31+30+31+31+28+31 = 274 → 275.
-    check(&c, "P12", "OS", ("2022-07-01", "2023-04-01", 275, 1, "LAST DATE KNOWN ALIVE"));
+    check(
+        &c,
+        "P12",
+        "OS",
+        ("2022-07-01", "2023-04-01", 275, 1, "LAST DATE KNOWN ALIVE"),
+    );
 }
 
 #[test]

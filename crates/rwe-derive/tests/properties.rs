@@ -128,10 +128,20 @@ fn derive_writes_byte_identical_files_twice() {
     assert_eq!(rwe_derive::commands::derive(&spec, &a).code, 0);
     assert_eq!(rwe_derive::commands::derive(&spec, &b).code, 0);
     for name in [
-        "adsl.csv", "adsl.parquet", "adrs.csv", "adrs.parquet", "adtte.csv", "adtte.parquet",
-        "adae.csv", "adae.parquet", "validation.txt",
+        "adsl.csv",
+        "adsl.parquet",
+        "adrs.csv",
+        "adrs.parquet",
+        "adtte.csv",
+        "adtte.parquet",
+        "adae.csv",
+        "adae.parquet",
+        "validation.txt",
     ] {
-        let (x, y) = (std::fs::read(a.join(name)).unwrap(), std::fs::read(b.join(name)).unwrap());
+        let (x, y) = (
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+        );
         assert!(x == y, "{name} differs between two runs");
     }
     let _ = std::fs::remove_dir_all(&base);

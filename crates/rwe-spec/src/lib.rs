@@ -299,7 +299,6 @@ pub struct SafetyParams {
     pub ae_grace_days: i64,
 }
 
-
 /// Why a spec could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
@@ -384,7 +383,10 @@ impl StudySpec {
             (TableId::BaselineLabs, i.baseline_labs.as_ref()),
             (TableId::GeneticFindings, i.genetic_findings.as_ref()),
             (TableId::CellularProcedures, i.cellular_procedures.as_ref()),
-            (TableId::ResponseAssessments, i.response_assessments.as_ref()),
+            (
+                TableId::ResponseAssessments,
+                i.response_assessments.as_ref(),
+            ),
             (TableId::DiseaseEvents, i.disease_events.as_ref()),
             (TableId::AdverseEvents, i.adverse_events.as_ref()),
             (TableId::Contacts, i.contacts.as_ref()),
@@ -468,15 +470,24 @@ fn classify(label: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
         return rule::SPEC_UNKNOWN_KEY.at(loc, format!("key `{key}`"), expected);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
-        let key = ticked(rest).first().copied().unwrap_or_default().to_string();
+        let key = ticked(rest)
+            .first()
+            .copied()
+            .unwrap_or_default()
+            .to_string();
         return rule::SPEC_MISSING_KEY.at(
             loc,
-            format!("no key `{key}` in {}", if found.is_empty() { "the spec" } else { &found }),
+            format!(
+                "no key `{key}` in {}",
+                if found.is_empty() { "the spec" } else { &found }
+            ),
             format!("a value for `{key}` (docs/study-spec.md)"),
         );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (got, want) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let (got, want) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
         let kind = got.split([' ', '`', '"']).next().unwrap_or(got);
         let kind = match kind {
             "floating" => "a decimal number",
@@ -510,7 +521,13 @@ fn classify(label: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
 }
 
 /// A `SPEC-INVALID-VALUE` at the line where `key` is assigned.
-fn invalid_at_key(label: &str, text: &str, key: &str, found: String, expected: String) -> Diagnostic {
+fn invalid_at_key(
+    label: &str,
+    text: &str,
+    key: &str,
+    found: String,
+    expected: String,
+) -> Diagnostic {
     let line = text
         .lines()
         .position(|l| {

@@ -103,3 +103,40 @@ fn spec_invalid_value() {
     let text = BASE.replace("enrolment_end = 2023-06-30", "enrolment_end = 2021-06-30");
     insta::assert_snapshot!(err(&text), @"study.toml:4: found 2021-06-30, expected a date on or after enrolment_start 2021-08-01 [SPEC-INVALID-VALUE]");
 }
+
+/// Every key the spec accepts is documented in docs/study-spec.md. The keys come from the spec's own
+/// definition: the "expected one of …" list of an unknown key in each table.
+#[test]
+fn every_key_is_documented() {
+    let doc = include_str!("../../../docs/study-spec.md");
+    let probes = [
+        format!("zz_probe = 1\n{BASE}"),
+        BASE.replace("[study]\n", "[study]\nzz_probe = 1\n"),
+        BASE.replace("[inputs]\n", "[inputs]\nzz_probe = 1\n"),
+        format!("{BASE}\n[population]\nzz_probe = 1\n"),
+        format!("{BASE}\n[response]\nzz_probe = 1\n"),
+        format!("{BASE}\n[mrd]\nzz_probe = 1\n"),
+        format!("{BASE}\n[cycles]\nzz_probe = 1\n"),
+        format!("{BASE}\n[endpoints]\nzz_probe = 1\n"),
+        format!("{BASE}\n[safety]\nzz_probe = 1\n"),
+    ];
+    let mut n = 0;
+    for probe in probes {
+        let Err(SpecError::Invalid(d)) = StudySpec::from_toml_str("study.toml", &probe) else {
+            panic!("probe accepted: {probe}");
+        };
+        assert_eq!(d.rule, "SPEC-UNKNOWN-KEY");
+        let keys = d.expected.trim_start_matches("one of ");
+        for key in keys.split(", ") {
+            let section = format!("## `[{key}]`");
+            let row = format!("| `{key}` |");
+            assert!(
+                doc.contains(&row) || doc.contains(&section),
+                "docs/study-spec.md does not document `{key}`"
+            );
+            n += 1;
+        }
+    }
+    // 8 tables + 5 study + 9 inputs + 3 + 4 + 5 + 4 + 4 + 1 keys.
+    assert_eq!(n, 43);
+}
