@@ -144,6 +144,7 @@ pub const ADSL_VARS: &[(&str, ColType, &str)] = &[
         "Best response in the response window",
     ),
     ("CRCRI", ColType::Text, "CR/CRi in the response window"),
+    ("BORWK12", ColType::Text, "Best response within 12 weeks"),
     ("CRWK12", ColType::Text, "CR/CRi within 12 weeks"),
     ("CRDT", ColType::Date, "Date of first CR/CRi"),
     ("MRDEVFL", ColType::Text, "In the MRD denominator"),
@@ -245,7 +246,7 @@ impl Adsl {
 pub struct AdrsRow {
     /// The patient.
     pub subject: SubjectId,
-    /// `OVRLRESP`, `MRD` (per assessment), `BOR`, `CRCRI`, `CRWK12`, `MRD2C`, `MRDOV` (per patient).
+    /// `OVRLRESP`, `MRD` (per assessment), `BOR`, `BORWK12`, `CRCRI`, `CRWK12`, `MRD2C`, `MRDOV` (per patient).
     pub paramcd: &'static str,
     /// Parameter label.
     pub param: &'static str,

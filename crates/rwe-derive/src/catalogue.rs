@@ -76,7 +76,8 @@ derivations! {
          NR > NE) and CRCRI is Y when it is a remission. Reported for patients not in CR at the start.");
     CR_WEEK12 = ("D-CR-WK12",
         "CRWK12 is Y when a CR, CRi or CR/CRi assessment lies on or before study day \
-         endpoints.efs_cr_window_days (84; TRTSDT is day 1) and before NEWTHDT.");
+         endpoints.efs_cr_window_days (84; TRTSDT is day 1) and before NEWTHDT; BORWK12 is the best \
+         response of those assessments (CR > CRI > CR/CRI > NR > NE).");
     MRD = ("D-MRD",
         "An MRD assessment is evaluable when its method is accepted (mrd.methods; empty counts as accepted) \
          and it is a value, or below a limit of detection at or below mrd.threshold; it is negative when \

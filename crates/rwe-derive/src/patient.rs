@@ -822,6 +822,7 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         adsl.text("BESTRESP", "NA", na());
         adsl.text("CRCRI", "NA", na());
         adsl.text("CRWK12", "NA", na());
+        adsl.text("BORWK12", "NA", na());
     } else {
         let best_code = best.map_or("NE", |(_, r)| r.code());
         adsl.text(
@@ -846,6 +847,35 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
             ),
         };
         let wk12_refs: Vec<RecordRef> = assessed.iter().map(|(a, _)| a.at.clone()).collect();
+        // Best response within the EFS window (study day <= efs_cr_window_days, before NEWTHDT).
+        let in_wk12: Vec<&(&Assessment, Response)> = assessed
+            .iter()
+            .filter(|(a, _)| a.date <= wk12_limit && before_new(a.date))
+            .collect();
+        let best_wk12 = in_wk12
+            .iter()
+            .min_by_key(|(a, r)| (r.rank(), a.date))
+            .copied();
+        let best_wk12_code = best_wk12.map_or("NE", |(_, r)| r.code());
+        let best_wk12_why = format!(
+            "assessments on study days 2 to {efs_window} (up to {wk12_limit}){}: {}",
+            newthdt.map_or(String::new(), |n| format!(" before NEWTHDT {n}")),
+            if in_wk12.is_empty() {
+                "none".to_string()
+            } else {
+                in_wk12
+                    .iter()
+                    .map(|(a, r)| format!("{} (day {}) {r}", a.date, day(a.date, trtsdt)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+        let best_wk12_refs: Vec<RecordRef> = in_wk12.iter().map(|(a, _)| a.at.clone()).collect();
+        adsl.text(
+            "BORWK12",
+            best_wk12_code,
+            Trace::new(d::CR_WEEK12, best_wk12_why.clone(), best_wk12_refs.clone()),
+        );
         adsl.set(
             "CRWK12",
             Value::flag(cr_wk12.is_some()),
@@ -881,6 +911,14 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
                 window_refs.clone(),
             ),
             (
+                "BORWK12",
+                "Best overall response within 12 weeks",
+                best_wk12_code.to_string(),
+                d::CR_WEEK12,
+                best_wk12_why,
+                best_wk12_refs,
+            ),
+            (
                 "CRWK12",
                 "CR/CRi within 12 weeks",
                 if cr_wk12.is_some() { "Y" } else { "N" }.to_string(),
@@ -892,6 +930,7 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
             let deciding = match paramcd {
                 "CRWK12" => cr_wk12.map(|(a, _)| a.date),
                 "BOR" => best.map(|(a, _)| a.date),
+                "BORWK12" => best_wk12.map(|(a, _)| a.date),
                 _ => first_cr.map(|(a, _)| a.date),
             };
             adrs.push(AdrsRow {

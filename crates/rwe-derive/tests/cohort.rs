@@ -118,6 +118,8 @@ fn p02_cr_on_day_84_is_in_time() {
     // TRTEDT 05-09 + 14 = 05-23 (response window).
     assert_eq!(adsl(&c, "P02", "CRWK12"), "Y");
     assert_eq!(adsl(&c, "P02", "BESTRESP"), "CRI");
+    // Day 29 NR, day 84 CRi: the best within 12 weeks is CRi.
+    assert_eq!(adsl(&c, "P02", "BORWK12"), "CRI");
     // The concurrent dasatinib started before TRTEDT: not a subsequent therapy.
     assert_eq!(adsl(&c, "P02", "FIRSTSUB"), "NONE");
     // AGE recorded (no BRTHDT).
@@ -159,6 +161,8 @@ fn p03_cr_on_day_85_is_a_failure_at_day_1() {
     assert_eq!(adsl(&c, "P03", "CRWK12"), "N");
     assert_eq!(adsl(&c, "P03", "CRCRI"), "N");
     assert_eq!(adsl(&c, "P03", "BESTRESP"), "NE");
+    // Within 84 days there is no marrow at all (the only one is on day 85).
+    assert_eq!(adsl(&c, "P03", "BORWK12"), "NE");
     // Followed to 2023-05-01 ≥ day 84 → the failure is known: event at day 1, ADT = TRTSDT.
     check(
         &c,
