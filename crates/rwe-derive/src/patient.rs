@@ -318,6 +318,7 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     );
 
     // Cycles and duration (R6, R7).
+    // `blina` is not empty here, so there is at least one cycle and `cs[0]` exists.
     let cs = cycles(&blina, spec.cycles.gap_days, cutoff);
     let cycles_why = cs
         .iter()
