@@ -153,6 +153,7 @@ fn finite(x: f64) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 
@@ -197,7 +198,14 @@ mod tests {
             let b = survival_bounds(1.0, Some(0.0), c(t));
             match t {
                 ConfType::Plain | ConfType::Log => {
-                    assert_eq!(b, Bounds { lower: Some(1.0), upper: Some(1.0) }, "{t}");
+                    assert_eq!(
+                        b,
+                        Bounds {
+                            lower: Some(1.0),
+                            upper: Some(1.0)
+                        },
+                        "{t}"
+                    );
                 }
                 _ => assert_eq!(b, Bounds::NONE, "{t}"),
             }

@@ -86,7 +86,11 @@ impl TimeCounts {
     /// [`StatsError::LengthMismatch`] when the slices differ in length, [`StatsError::InvalidTime`] for
     /// a NaN, infinite, negative or out-of-order time, [`StatsError::EmptyInput`] when there is no
     /// observation at all, [`StatsError::CountOverflow`] when the total exceeds `u64::MAX`.
-    pub fn from_counts(time: &[f64], n_event: &[u64], n_censor: &[u64]) -> Result<Self, StatsError> {
+    pub fn from_counts(
+        time: &[f64],
+        n_event: &[u64],
+        n_censor: &[u64],
+    ) -> Result<Self, StatsError> {
         for (what, len) in [("n_event", n_event.len()), ("n_censor", n_censor.len())] {
             if len != time.len() {
                 return Err(StatsError::LengthMismatch {
@@ -246,6 +250,7 @@ impl TimeCounts {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 

@@ -74,6 +74,9 @@ mod tests {
             expected: 4,
             found: 3,
         };
-        assert_eq!(e.to_string(), "`event` has 3 values, expected 4 (one per row)");
+        assert_eq!(
+            e.to_string(),
+            "`event` has 3 values, expected 4 (one per row)"
+        );
     }
 }

@@ -69,7 +69,9 @@ impl KaplanMeier {
     /// # Errors
     /// As [`TimeCounts::from_observations`].
     pub fn fit(time: &[f64], event: &[bool]) -> Result<Self, StatsError> {
-        Ok(Self::from_counts(&TimeCounts::from_observations(time, event)?))
+        Ok(Self::from_counts(&TimeCounts::from_observations(
+            time, event,
+        )?))
     }
 
     /// Fits one curve to per-time counts, in one pass.
@@ -147,7 +149,11 @@ impl KaplanMeier {
     /// The largest event time, `None` when there is no event.
     #[must_use]
     pub fn last_event_time(&self) -> Option<f64> {
-        self.rows.iter().rev().find(|r| r.n_event > 0).map(|r| r.time)
+        self.rows
+            .iter()
+            .rev()
+            .find(|r| r.n_event > 0)
+            .map(|r| r.time)
     }
 
     /// The survival estimate at `t`: the step value at the largest observed time ≤ `t` (1 before the
@@ -169,6 +175,7 @@ impl KaplanMeier {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 
@@ -192,7 +199,16 @@ mod tests {
         let km = KaplanMeier::fit(&t, &e).unwrap();
         let r = km.rows();
         assert_eq!(r.len(), 5);
-        assert_eq!((r[0].n_risk, r[1].n_risk, r[2].n_risk, r[3].n_risk, r[4].n_risk), (8, 5, 4, 2, 1));
+        assert_eq!(
+            (
+                r[0].n_risk,
+                r[1].n_risk,
+                r[2].n_risk,
+                r[3].n_risk,
+                r[4].n_risk
+            ),
+            (8, 5, 4, 2, 1)
+        );
         assert!(close(r[2].surv, 0.45));
         assert!(close(r[2].std_err_log.unwrap(), 0.175_f64.sqrt()));
         assert!(close(r[2].std_err.unwrap(), 0.45 * 0.175_f64.sqrt()));
@@ -201,7 +217,10 @@ mod tests {
         assert_eq!(r[3].surv, r[2].surv);
         assert_eq!(r[4].surv, 0.0);
         assert_eq!((r[4].std_err, r[4].std_err_log), (None, None));
-        assert_eq!((km.n(), km.events(), km.max_time(), km.last_event_time()), (8, 5, 9.0, Some(9.0)));
+        assert_eq!(
+            (km.n(), km.events(), km.max_time(), km.last_event_time()),
+            (8, 5, 9.0, Some(9.0))
+        );
         assert_eq!((km.surv_at(1.0), km.surv_at(100.0)), (1.0, 0.0));
         assert!(close(km.surv_at(4.5), 0.6));
     }
@@ -209,7 +228,11 @@ mod tests {
     #[test]
     fn all_censored_is_flat_at_one() {
         let km = KaplanMeier::fit(&[3.0, 5.0, 7.0], &[false; 3]).unwrap();
-        assert!(km.rows().iter().all(|r| r.surv == 1.0 && r.std_err == Some(0.0)));
+        assert!(
+            km.rows()
+                .iter()
+                .all(|r| r.surv == 1.0 && r.std_err == Some(0.0))
+        );
         assert_eq!(km.last_event_time(), None);
     }
 }

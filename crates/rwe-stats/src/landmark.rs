@@ -148,6 +148,7 @@ impl KaplanMeier {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
     use crate::convention::ConfType;
@@ -169,26 +170,38 @@ mod tests {
             .survival_at(&[1.0, 4.5, 9.0, 12.0], conf(), BeyondLastTime::NotEstimable)
             .unwrap();
         // t=1: before any row: S = 1, SE 0, CI [1, 1], all 8 at risk.
-        assert_eq!((at[0].n_risk, at[0].surv, at[0].std_err, at[0].lower), (8, Some(1.0), Some(0.0), Some(1.0)));
+        assert_eq!(
+            (at[0].n_risk, at[0].surv, at[0].std_err, at[0].lower),
+            (8, Some(1.0), Some(0.0), Some(1.0))
+        );
         // t=4.5: S(4) = 0.6; at risk at 4.5 = those at risk at 5 = 4; in (1, 4.5]: 3 events, 1 censored.
         assert_eq!((at[1].n_risk, at[1].n_event, at[1].n_censor), (4, 3, 1));
         assert!((at[1].surv.unwrap() - 0.6).abs() < 1e-15); // 0.75 · 4/5, rounding only
         // t=9: S = 0, SE undefined; in (4.5, 9]: events at 5 and 9, censored at 5 and 8.
         assert_eq!((at[2].n_risk, at[2].n_event, at[2].n_censor), (1, 2, 2));
-        assert_eq!((at[2].surv, at[2].std_err, at[2].lower), (Some(0.0), None, None));
+        assert_eq!(
+            (at[2].surv, at[2].std_err, at[2].lower),
+            (Some(0.0), None, None)
+        );
         // t=12 > 9: SAS does not estimate.
         assert_eq!((at[3].n_risk, at[3].surv, at[3].std_err), (0, None, None));
 
-        let r = km.survival_at(&[12.0], conf(), BeyondLastTime::CarryForward).unwrap();
+        let r = km
+            .survival_at(&[12.0], conf(), BeyondLastTime::CarryForward)
+            .unwrap();
         assert_eq!((r[0].n_risk, r[0].n_event, r[0].surv), (0, 5, Some(0.0)));
-        let d = km.survival_at(&[9.0, 12.0], conf(), BeyondLastTime::Drop).unwrap();
+        let d = km
+            .survival_at(&[9.0, 12.0], conf(), BeyondLastTime::Drop)
+            .unwrap();
         assert_eq!(d.len(), 1);
     }
 
     #[test]
     fn unordered_times_look_up_counts_at_the_matched_row() {
         let km = KaplanMeier::fit(&[2.0, 2.0, 4.0, 6.0], &[true, false, true, true]).unwrap();
-        let at = km.survival_at(&[5.0, 3.0], conf(), BeyondLastTime::CarryForward).unwrap();
+        let at = km
+            .survival_at(&[5.0, 3.0], conf(), BeyondLastTime::CarryForward)
+            .unwrap();
         // R summary(times = c(5, 3)): dosum = FALSE, counts of the row at 4 and at 2.
         assert_eq!((at[0].n_event, at[0].n_censor, at[0].n_risk), (1, 0, 1));
         assert_eq!((at[1].n_event, at[1].n_censor, at[1].n_risk), (1, 1, 2));

@@ -181,8 +181,12 @@ impl KaplanMeier {
                 QuantileEstimate {
                     p,
                     time: first(&|k| Some(rows[k].surv)),
-                    lower: first(&|k| survival_bounds(rows[k].surv, rows[k].std_err_log, conf).lower),
-                    upper: first(&|k| survival_bounds(rows[k].surv, rows[k].std_err_log, conf).upper),
+                    lower: first(&|k| {
+                        survival_bounds(rows[k].surv, rows[k].std_err_log, conf).lower
+                    }),
+                    upper: first(&|k| {
+                        survival_bounds(rows[k].surv, rows[k].std_err_log, conf).upper
+                    }),
                 }
             })
             .collect()
@@ -199,13 +203,14 @@ fn first_crossing(
 ) -> Option<f64> {
     let mut kept = (0..len).filter_map(|k| {
         let (t, y) = at(k);
-        y.filter(|&y| y < target + QUANTILE_TOLERANCE).map(|y| (t, y))
+        y.filter(|&y| y < target + QUANTILE_TOLERANCE)
+            .map(|y| (t, y))
     });
     let (x1, y1) = kept.next()?;
-    if (y1 - target).abs() < QUANTILE_TOLERANCE {
-        if let Some((x2, _)) = kept.find(|&(_, y)| y < y1) {
-            return Some(0.5 * (x1 + x2));
-        }
+    if (y1 - target).abs() < QUANTILE_TOLERANCE
+        && let Some((x2, _)) = kept.find(|&(_, y)| y < y1)
+    {
+        return Some(0.5 * (x1 + x2));
     }
     Some(x1)
 }
@@ -221,10 +226,21 @@ struct StepCurve {
 
 impl StepCurve {
     fn new(y: Vec<f64>) -> Self {
-        let max = y.iter().copied().filter(|v| !v.is_nan()).fold(f64::NEG_INFINITY, f64::max);
+        let max = y
+            .iter()
+            .copied()
+            .filter(|v| !v.is_nan())
+            .fold(f64::NEG_INFINITY, f64::max);
         // R's duplicated(): equal values (NA equal to NA) after the first are dropped.
-        let key = |v: f64| if v.is_nan() { u64::MAX } else { (v + 0.0).to_bits() };
-        let mut keyed: Vec<(u64, usize)> = y.iter().enumerate().map(|(k, &v)| (key(v), k)).collect();
+        let key = |v: f64| {
+            if v.is_nan() {
+                u64::MAX
+            } else {
+                (v + 0.0).to_bits()
+            }
+        };
+        let mut keyed: Vec<(u64, usize)> =
+            y.iter().enumerate().map(|(k, &v)| (key(v), k)).collect();
         keyed.sort_unstable();
         let mut last_first = 0;
         let mut prev = None;
@@ -298,6 +314,7 @@ impl Transform {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 
@@ -309,7 +326,12 @@ mod tests {
         Confidence::new(t, 0.95).unwrap()
     }
 
-    fn q(k: &KaplanMeier, p: f64, t: ConfType, rule: QuantileRule) -> (Option<f64>, Option<f64>, Option<f64>) {
+    fn q(
+        k: &KaplanMeier,
+        p: f64,
+        t: ConfType,
+        rule: QuantileRule,
+    ) -> (Option<f64>, Option<f64>, Option<f64>) {
         let e = k.quantile(p, conf(t), rule).unwrap();
         (e.time, e.lower, e.upper)
     }
@@ -344,14 +366,29 @@ mod tests {
             &[true, false, true, true, false, true, false, true],
         );
         let sas = QuantileRule::Sas;
-        assert_eq!(q(&k, 0.75, ConfType::Plain, sas), (Some(9.0), Some(4.0), Some(9.0)));
-        assert_eq!(q(&k, 0.25, ConfType::Plain, sas), (Some(3.0), Some(2.0), Some(9.0)));
-        assert_eq!(q(&k, 0.5, ConfType::LogLog, sas), (Some(5.0), Some(2.0), Some(9.0)));
+        assert_eq!(
+            q(&k, 0.75, ConfType::Plain, sas),
+            (Some(9.0), Some(4.0), Some(9.0))
+        );
+        assert_eq!(
+            q(&k, 0.25, ConfType::Plain, sas),
+            (Some(3.0), Some(2.0), Some(9.0))
+        );
+        assert_eq!(
+            q(&k, 0.5, ConfType::LogLog, sas),
+            (Some(5.0), Some(2.0), Some(9.0))
+        );
         // R's convention on the same data: the upper band is undefined at S = 0, so never reached
         // (R survival 3.5-3, edge case `tie_event_censor`, plain: upper NA for every p).
         let r = QuantileRule::RQuantile;
-        assert_eq!(q(&k, 0.75, ConfType::Plain, r), (Some(9.0), Some(4.0), None));
-        assert_eq!(q(&k, 0.25, ConfType::Plain, r), (Some(3.0), Some(2.0), None));
+        assert_eq!(
+            q(&k, 0.75, ConfType::Plain, r),
+            (Some(9.0), Some(4.0), None)
+        );
+        assert_eq!(
+            q(&k, 0.25, ConfType::Plain, r),
+            (Some(3.0), Some(2.0), None)
+        );
     }
 
     /// A set that stops before the last event gives a reached upper limit.
