@@ -1,20 +1,4 @@
-//! Pointwise confidence intervals for a survival probability under the five transforms.
-//!
-//! The formulas are R `survival`'s `survfit_confint` (3.5-3) term for term, including where R
-//! answers `NA` ([`None`] here) and where it clips:
-//!
-//! | transform | interval | `None` when |
-//! |---|---|---|
-//! | plain | max(S − z·se·S, 0), min(S + z·se·S, 1) | se undefined |
-//! | log | S·e^(∓z·se), upper clipped to 1 | S = 0, se undefined |
-//! | log-log | S^exp(∓ z·se / log S) | S = 0 or S = 1, se undefined |
-//! | logit | expit(logit S ∓ z·se/(1 − S)) | S = 0 or S = 1 |
-//! | arcsine | sin²(clamp(asin √S ∓ z·se·√(S/(1 − S))/2, 0, π/2)) | S = 0 or S = 1 |
-//!
-//! Here `se` is the standard error of −log S (R's `std.err` for a Kaplan-Meier fit, Greenwood), which
-//! is undefined at the last time when every subject at risk has the event (S = 0). Only plain and
-//! log clip; log-log, logit and arcsine stay inside [0, 1] by construction. SAS PROC LIFETEST's
-//! `CONFTYPE=` limits are the same functions of S and its Greenwood standard error.
+//! Pointwise confidence intervals for a survival probability: [`survival_bounds`].
 
 use crate::convention::ConfType;
 use crate::dist::z_for_level;
@@ -82,6 +66,22 @@ impl Bounds {
 
 /// The pointwise interval for a survival probability `surv` whose −log has standard error
 /// `std_err_log` (`None` when undefined), exactly as R `survfit` computes it.
+///
+/// The formulas are R `survival`'s `survfit_confint` (3.5-3) term for term, including where R
+/// answers `NA` ([`None`] here) and where it clips:
+///
+/// | transform | interval | `None` when |
+/// |---|---|---|
+/// | plain | max(S − z·se·S, 0), min(S + z·se·S, 1) | se undefined |
+/// | log | S·e^(∓z·se), upper clipped to 1 | S = 0, se undefined |
+/// | log-log | S^exp(∓ z·se / log S) | S = 0 or S = 1, se undefined |
+/// | logit | expit(logit S ∓ z·se/(1 − S)) | S = 0 or S = 1 |
+/// | arcsine | sin²(clamp(asin √S ∓ z·se·√(S/(1 − S))/2, 0, π/2)) | S = 0 or S = 1 |
+///
+/// Here `se` is the standard error of −log S (R's `std.err` for a Kaplan-Meier fit, Greenwood), which
+/// is undefined at the last time when every subject at risk has the event (S = 0). Only plain and
+/// log clip; log-log, logit and arcsine stay inside [0, 1] by construction. SAS PROC LIFETEST's
+/// `CONFTYPE=` limits are the same functions of S and its Greenwood standard error.
 #[must_use]
 pub fn survival_bounds(surv: f64, std_err_log: Option<f64>, conf: Confidence) -> Bounds {
     let p = surv;

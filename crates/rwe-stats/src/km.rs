@@ -1,32 +1,5 @@
-//! The Kaplan-Meier estimate with Greenwood standard errors and the Nelson-Aalen cumulative hazard.
-//!
-//! One row per distinct observed time (events and censorings), as R `survfit` and SAS PROC LIFETEST
-//! list them. With `n` at risk and `d` events at time `t`:
-//!
-//! * `surv` = Π (1 − d/n) (product-limit);
-//! * `std_err_log` = √Σ d/(n(n − d)), the Greenwood standard error of −log S (R's `std.err`), undefined
-//!   once every subject at risk has had the event (n = d, where S drops to 0);
-//! * `std_err` = S·`std_err_log`, the Greenwood standard error of S (SAS's "Standard Error", R's
-//!   `summary()` `std.err`);
-//! * `cumhaz` = Σ d/n (Nelson-Aalen) and `std_chaz` = √Σ d/n², as R `survfit` reports them.
-//!
-//! The fit is computed from [`TimeCounts`] alone, in one pass.
-//!
-//! ```
-//! use rwe_stats::{ConfType, Confidence, Convention, KaplanMeier};
-//!
-//! // Weeks to relapse, `true` = relapse (R survival::aml, maintained arm).
-//! let time = [9.0, 13.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0];
-//! let event = [true, true, false, true, true, false, true, true, false, true, false];
-//! let km = KaplanMeier::fit(&time, &event)?;
-//! assert_eq!(km.rows().len(), 10);
-//! assert!((km.rows()[0].surv - 10.0 / 11.0).abs() < 1e-15);
-//!
-//! let conf = Confidence::new(ConfType::LogLog, 0.95)?;
-//! let median = km.quantile(0.5, conf, Convention::Sas.into())?;
-//! assert_eq!(median.time, Some(31.0));
-//! # Ok::<(), rwe_stats::StatsError>(())
-//! ```
+//! The Kaplan-Meier estimate with Greenwood standard errors and the Nelson-Aalen cumulative hazard
+//! (see [`KaplanMeier`]).
 
 use crate::ci::{Bounds, Confidence, survival_bounds};
 use crate::counts::TimeCounts;
@@ -56,6 +29,43 @@ pub struct KmRow {
 }
 
 /// A Kaplan-Meier fit of one curve.
+///
+/// One row per distinct observed time (events and censorings), as R `survfit` and SAS PROC LIFETEST
+/// list them. With `n` at risk and `d` events at time `t`:
+///
+/// * `surv` = Π (1 − d/n) (product-limit);
+/// * `std_err_log` = √Σ d/(n(n − d)), the Greenwood standard error of −log S (R's `std.err`), undefined
+///   once every subject at risk has had the event (n = d, where S drops to 0);
+/// * `std_err` = S·`std_err_log`, the Greenwood standard error of S (SAS's "Standard Error", R's
+///   `summary()` `std.err`);
+/// * `cumhaz` = Σ d/n (Nelson-Aalen) and `std_chaz` = √Σ d/n², as R `survfit` reports them.
+///
+/// The fit needs only [`TimeCounts`] and is computed from them in one pass. Everything else derived
+/// from the curve hangs off it: [`pointwise_ci`](Self::pointwise_ci),
+/// [`quantile`](Self::quantile), [`survival_at`](Self::survival_at), [`rmst`](Self::rmst).
+///
+/// ```
+/// use rwe_stats::{BeyondLastTime, ConfType, Confidence, Convention, KaplanMeier};
+///
+/// // Weeks to relapse, `true` = relapse (R survival::aml, maintained arm).
+/// let time = [9.0, 13.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0];
+/// let event = [true, true, false, true, true, false, true, true, false, true, false];
+/// let km = KaplanMeier::fit(&time, &event)?;
+/// assert_eq!(km.rows().len(), 10);
+/// assert!((km.rows()[0].surv - 10.0 / 11.0).abs() < 1e-15);
+///
+/// let conf = Confidence::new(ConfType::LogLog, 0.95)?;
+/// let median = km.quantile(0.5, conf, Convention::Sas.into())?;
+/// assert_eq!((median.time, median.lower, median.upper), (Some(31.0), Some(13.0), None));
+///
+/// let at = km.survival_at(&[24.0, 200.0], conf, Convention::Sas.into())?;
+/// assert!((at[0].surv.unwrap() - 0.613_636_363_636_363_6).abs() < 1e-12);
+/// assert_eq!(at[1].surv, None); // after the last observation: not estimable under SAS rules
+///
+/// let rmst = km.rmst(48.0)?;
+/// assert!((rmst.estimate - 31.843_181_818_181_8).abs() < 1e-9); // R: summary(fit, rmean = 48)
+/// # Ok::<(), rwe_stats::StatsError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct KaplanMeier {
     rows: Vec<KmRow>,

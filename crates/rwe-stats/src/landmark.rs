@@ -1,18 +1,4 @@
-//! Survival at requested times ("landmarks"), as R `summary(fit, times = ...)` reports it.
-//!
-//! For a requested time t:
-//!
-//! * `surv`, `std_err` and the CI are those of the largest observed time ≤ t. Before the first
-//!   observed time R inserts a time-0 row (`survfit0`) with S = 1, SE 0 and CI [1, 1] under every
-//!   transform; a time after a censoring but before the first event takes that row's CI instead, which is
-//!   undefined for log-log, logit and arcsine (S = 1). Both are reproduced.
-//! * `n_risk` is the number at risk *at* t: that of the first observed time ≥ t, 0 after the last.
-//! * `n_event` / `n_censor`: when the requested times are strictly increasing, the counts in
-//!   (previous requested time, t] (the first one counts from time 0); otherwise R switches to lookup
-//!   mode and reports the counts at the matched observed time. Both are reproduced.
-//! * Beyond the last observed time ([`BeyondLastTime`]): SAS does not estimate (`None`), R
-//!   carries the last value forward with n_risk = 0 (`extend = TRUE`), or drops the time
-//!   (`extend = FALSE`, which keeps a time equal to the last observed time).
+//! Survival at requested times ("landmarks"): [`KaplanMeier::survival_at`].
 
 use crate::ci::{Bounds, Confidence, survival_bounds};
 use crate::convention::Convention;
@@ -47,9 +33,9 @@ pub struct SurvivalAt {
     pub time: f64,
     /// Number at risk at `time`.
     pub n_risk: u64,
-    /// Events since the previous requested time (see the module docs).
+    /// Events since the previous requested time (see [`KaplanMeier::survival_at`]).
     pub n_event: u64,
-    /// Censorings since the previous requested time (see the module docs).
+    /// Censorings since the previous requested time (see [`KaplanMeier::survival_at`]).
     pub n_censor: u64,
     /// Kaplan-Meier survival; `None` when not estimable.
     pub surv: Option<f64>,
@@ -62,7 +48,23 @@ pub struct SurvivalAt {
 }
 
 impl KaplanMeier {
-    /// Survival at each requested time (in the order given).
+    /// Survival at each requested time (in the order given), as R `summary(fit, times = ...)`
+    /// reports it.
+    ///
+    /// For a requested time t:
+    ///
+    /// * `surv`, `std_err` and the CI are those of the largest observed time ≤ t. Before the first
+    ///   observed time R inserts a time-0 row (`survfit0`) with S = 1, SE 0 and CI [1, 1] under
+    ///   every transform; a time after a censoring but before the first event takes that censoring
+    ///   row's CI instead, which is undefined for log-log, logit and arcsine (S = 1). Both are
+    ///   reproduced.
+    /// * `n_risk` is the number at risk *at* t: that of the first observed time ≥ t, 0 after the last.
+    /// * `n_event` / `n_censor`: when the requested times are strictly increasing, the counts in
+    ///   (previous requested time, t] (the first one counts from time 0); otherwise R switches to lookup
+    ///   mode and reports the counts at the matched observed time. Both are reproduced.
+    /// * Beyond the last observed time ([`BeyondLastTime`]): SAS does not estimate (`None`), R
+    ///   carries the last value forward with n_risk = 0 (`extend = TRUE`), or drops the time
+    ///   (`extend = FALSE`, which keeps a time equal to the last observed time).
     ///
     /// # Errors
     /// [`StatsError::InvalidTime`] for a NaN, infinite or negative requested time.

@@ -1,27 +1,5 @@
-//! Quantiles of survival time (median, quartiles) with confidence intervals, under three rules.
-//!
-//! `p` follows R's convention: the p-quantile is where S drops to 1 − p (p = 0.5 is the median,
-//! p = 0.25 the *early* quartile, SAS's "25" percentile). All rules treat S within
-//! √ε (= 2⁻²⁶, R's `tolerance`) of 1 − p as equal to it.
-//!
-//! * [`QuantileRule::Sas`] — PROC LIFETEST. Point: the first event time with S < 1 − p; if S equals
-//!   1 − p on [t_j, t_{j+1}) between event times, the midpoint (t_j + t_{j+1})/2 (not estimable when no
-//!   later event). CI (Brookmeyer and Crowley 1982, generalized to the transform g of `CONFTYPE=` as in
-//!   Klein and Moeschberger 1997): the set of event times t with
-//!   |g(Ŝ(t)) − g(1 − p)| ≤ z·|g′(Ŝ(t))|·σ̂(t), σ̂ the Greenwood SE of Ŝ, reported as SAS prints it,
-//!   `[lower, upper)`: lower = the first time in the set, upper = the event time after the last time
-//!   in the set (`None`, not reached, when that was the last event time; both `None` for an empty set).
-//! * [`QuantileRule::RQuantile`] — R `quantile.survfit` (`survival` 3.5-3), the rule of
-//!   [`Convention::R`](crate::Convention::R). Point: the first time where S ≤ 1 − p, or the midpoint of
-//!   a flat stretch at exactly 1 − p and the next drop; a flat stretch that reaches the end of
-//!   follow-up gives the midpoint of its start and the last observed time. CI: the same rule applied
-//!   to the lower and upper pointwise bands (lower limit from the lower band). For a band that is not
-//!   monotone R's `approx()` picks the time whose band value is the smallest one at or below 1 − p, not
-//!   the first crossing; this is reproduced.
-//! * [`QuantileRule::RPrint`] — R `print.survfit` / `summary(fit)$table` (function `survmean`): the
-//!   first time S (or the band) is ≤ 1 − p, the midpoint rule only when a later time drops below
-//!   (no end-of-follow-up midpoint). Differs from `RQuantile` only for non-monotone bands and flat
-//!   stretches that reach the end of follow-up (see the reference `NOTES.md`).
+//! Quantiles of survival time (median, quartiles) with confidence intervals, under the three rules
+//! of [`QuantileRule`].
 
 use crate::ci::{Confidence, survival_bounds};
 use crate::convention::{ConfType, Convention};
@@ -31,7 +9,30 @@ use crate::km::KaplanMeier;
 /// R's `sqrt(.Machine$double.eps)` = 2⁻²⁶: S within this of 1 − p counts as equal to it.
 pub const QUANTILE_TOLERANCE: f64 = 1.0 / 67_108_864.0;
 
-/// Which definition of a survival quantile and its confidence interval to use (see the module docs).
+/// Which definition of a survival quantile and its confidence interval to use.
+///
+/// `p` follows R's convention: the p-quantile is where S drops to 1 − p (p = 0.5 is the median,
+/// p = 0.25 the *early* quartile, SAS's "25" percentile). All rules treat S within
+/// √ε (= 2⁻²⁶, R's `tolerance`) of 1 − p as equal to it.
+///
+/// * [`QuantileRule::Sas`] — PROC LIFETEST. Point: the first event time with S < 1 − p; if S equals
+///   1 − p on [t_j, t_{j+1}) between event times, the midpoint (t_j + t_{j+1})/2 (not estimable when no
+///   later event). CI (Brookmeyer and Crowley 1982, generalized to the transform g of `CONFTYPE=` as in
+///   Klein and Moeschberger 1997): the set of event times t with
+///   |g(Ŝ(t)) − g(1 − p)| ≤ z·|g′(Ŝ(t))|·σ̂(t), σ̂ the Greenwood SE of Ŝ, reported as SAS prints it,
+///   `[lower, upper)`: lower = the first time in the set, upper = the event time after the last time
+///   in the set (`None`, not reached, when that was the last event time; both `None` for an empty set).
+/// * [`QuantileRule::RQuantile`] — R `quantile.survfit` (`survival` 3.5-3), the rule of
+///   [`Convention::R`](crate::Convention::R). Point: the first time where S ≤ 1 − p, or the midpoint of
+///   a flat stretch at exactly 1 − p and the next drop; a flat stretch that reaches the end of
+///   follow-up gives the midpoint of its start and the last observed time. CI: the same rule applied
+///   to the lower and upper pointwise bands (lower limit from the lower band). For a band that is not
+///   monotone R's `approx()` picks the time whose band value is the smallest one at or below 1 − p, not
+///   the first crossing; this is reproduced.
+/// * [`QuantileRule::RPrint`] — R `print.survfit` / `summary(fit)$table` (function `survmean`): the
+///   first time S (or the band) is ≤ 1 − p, the midpoint rule only when a later time drops below
+///   (no end-of-follow-up midpoint). Differs from `RQuantile` only for non-monotone bands and flat
+///   stretches that reach the end of follow-up (see the reference `NOTES.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QuantileRule {
     /// SAS PROC LIFETEST: first time S < 1 − p, Brookmeyer-Crowley CI reported as `[lower, upper)`.

@@ -1,15 +1,4 @@
-//! Restricted mean survival time: the area under the Kaplan-Meier curve from 0 to τ.
-//!
-//! Estimate and standard error as R `summary(fit, rmean = tau)` / `print(fit, rmean = tau)`
-//! (`survmean`, survival 3.5-3):
-//!
-//! * RMST(τ) = Σ over the steps of S × width, from time 0 (S = 1) to τ; when τ is after the last
-//!   observed time the last value of S is extended as a flat line;
-//! * Var = Σ_{t_j ≤ τ} A_j² · d_j / (n_j (n_j − d_j)), with A_j the area under S from t_j to τ
-//!   (a term with n_j = d_j counts 0). There is no n/(n − 1) correction.
-//!
-//! R refuses τ before the first observed time; here the answer is then τ with standard error 0 (the
-//! curve is 1 there).
+//! Restricted mean survival time: [`KaplanMeier::rmst`].
 
 use crate::error::StatsError;
 use crate::km::KaplanMeier;
@@ -26,7 +15,19 @@ pub struct Rmst {
 }
 
 impl KaplanMeier {
-    /// The restricted mean survival time on [0, `tau`] and its standard error.
+    /// The restricted mean survival time on [0, `tau`] (the area under the curve) and its standard
+    /// error.
+    ///
+    /// Estimate and standard error as R `summary(fit, rmean = tau)` / `print(fit, rmean = tau)`
+    /// (`survmean`, survival 3.5-3):
+    ///
+    /// * RMST(τ) = Σ over the steps of S × width, from time 0 (S = 1) to τ; when τ is after the last
+    ///   observed time the last value of S is extended as a flat line;
+    /// * Var = Σ_{t_j ≤ τ} A_j² · d_j / (n_j (n_j − d_j)), with A_j the area under S from t_j to τ
+    ///   (a term with n_j = d_j counts 0). There is no n/(n − 1) correction.
+    ///
+    /// R refuses τ before the first observed time; here the answer is then τ with standard error 0 (the
+    /// curve is 1 there).
     ///
     /// # Errors
     /// [`StatsError::InvalidTime`] (index 0) when `tau` is NaN, infinite or negative.
