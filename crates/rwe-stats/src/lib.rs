@@ -9,5 +9,21 @@ pub use dist::{
     chisq_sf, normal_cdf, normal_pdf, normal_quantile, normal_sf, normal_two_sided_p, z_for_level,
 };
 
+pub use logrank::{GroupTest, LogrankError, TestWeight, survdiff};
+
+pub use design::{Covariate, CovariateValues, Design, DesignError, Term, factor_levels};
+
+pub use cox::{CoxError, CoxFit, CoxOptions, CoxTerm, CoxWarning, ModelTest, Ties, cox_fit};
+
+pub use concordance::{Concordance, ConcordanceError, concordance};
+
 mod convention;
 mod dist;
+
+mod logrank;
+
+mod cholesky;
+mod cox;
+mod design;
+
+mod concordance;
