@@ -252,6 +252,22 @@ pub enum CoxError {
 /// `time`/`event` are the right-censored outcome, `design` the covariates (one row per
 /// observation; see [`Design`]), `strata` an optional stratum index per observation (any values).
 ///
+/// # Example
+///
+/// ```
+/// use rwe_stats::{Convention, CoxOptions, Covariate, Design, cox_fit};
+///
+/// let time = [9.0, 13.0, 13.0, 18.0, 23.0, 5.0, 5.0, 8.0, 8.0, 12.0];
+/// let event = [true, true, false, true, true, true, true, true, true, true];
+/// let arm = ["A", "A", "A", "A", "A", "B", "B", "B", "B", "B"];
+/// let age = [61.0, 55.0, 70.0, 48.0, 66.0, 59.0, 72.0, 50.0, 64.0, 57.0];
+/// let design = Design::new(&[Covariate::categorical("arm", &arm), Covariate::numeric("age", &age)])?;
+/// let fit = cox_fit(&time, &event, &design, None, &CoxOptions::for_convention(Convention::R))?;
+/// assert_eq!(fit.terms[0].term, "armB");
+/// assert!(fit.terms[0].hr > 1.0 && fit.terms[0].lower < fit.terms[0].hr);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`CoxError::Empty`], [`CoxError::LengthMismatch`], [`CoxError::NonFiniteTime`],

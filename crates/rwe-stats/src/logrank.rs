@@ -190,6 +190,20 @@ pub enum LogrankError {
 /// The χ² drops the first group with a positive expected count (R's choice; any group gives the
 /// same value since V has rank k − 1), and is 0 when fewer than two groups have expected > 0.
 ///
+/// # Example
+///
+/// ```
+/// use rwe_stats::{TestWeight, survdiff};
+///
+/// // Group 0: events at 1 and 3; group 1: an event at 2, censored at 4.
+/// let time = [1.0, 3.0, 2.0, 4.0];
+/// let event = [true, true, true, false];
+/// let test = survdiff(&time, &event, &[0, 0, 1, 1], None, TestWeight::LogRank)?;
+/// assert_eq!(test.df, 1);
+/// assert!((test.chisq - 8.0 / 13.0).abs() < 1e-12);
+/// # Ok::<(), rwe_stats::LogrankError>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`LogrankError::Empty`], [`LogrankError::LengthMismatch`], [`LogrankError::NonFiniteTime`],
