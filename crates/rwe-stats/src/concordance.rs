@@ -1,28 +1,7 @@
 //! Harrell's concordance (C-index) of a risk score with right-censored survival, and its standard
 //! error as R `survival` 3.x computes it (`concordancefit`, as reported by `summary.coxph`).
 //!
-//! A pair (i, j) is *comparable* when i has an event at t_i and j is still at risk then: t_j > t_i,
-//! or j censored at t_j = t_i (a censoring at the event time counts as having outlived it). A
-//! comparable pair is concordant when the subject who failed first has the higher risk score,
-//! discordant when it has the lower one, and tied on the score when the scores are equal. Pairs of
-//! events at the same time are not comparable; they are counted as tied on time (`tied.y`), or tied
-//! on time and score (`tied.xy`) when their scores are equal too.
-//!
-//! With C, D, T the concordant, discordant and score-tied counts and N = C + D + T,
-//!
-//! * Somers' d = (C − D) / N and the concordance is (d + 1) / 2 = (C + T/2) / N;
-//! * each subject i has an influence (dfbeta) on d,
-//!   dfbeta_i = ((C_i − D_i) − d (C_i + D_i + T_i)) / N, where C_i, D_i, T_i count the comparable
-//!   pairs that involve i (as the one who failed or as the one at risk);
-//! * var(C-index) = Σ_i dfbeta_i² / 4 (the infinitesimal-jackknife variance of d, divided by 4).
-//!
-//! This is `concordancefit` with `timewt = "n"` and unit case weights: the counts come from
-//! `concordance3.c` (which uses a balanced binary tree; here a Fenwick tree over score ranks, same
-//! sums in O(n log n)), and the variance is the `var` element, whose square root `summary.coxph`
-//! prints as `se(C)`. Strata: pairs are formed within strata only; counts and influences are summed
-//! over strata before d and the variance are formed. Scores are compared exactly (no tolerance);
-//! times too (R's Cox fit first merges times that differ by less than about 1e-8 relative through
-//! `aeqSurv`; integer-valued times, the common case, are unaffected).
+//! Definitions and the variance are described on [`concordance`].
 
 use serde::Serialize;
 
@@ -82,6 +61,29 @@ pub enum ConcordanceError {
 
 /// Harrell's concordance of `score` (higher = higher risk) with right-censored `time`/`event`,
 /// optionally within strata, with survival 3.x's standard error.
+///
+/// A pair (i, j) is *comparable* when i has an event at t_i and j is still at risk then: t_j > t_i,
+/// or j censored at t_j = t_i (a censoring at the event time counts as having outlived it). A
+/// comparable pair is concordant when the subject who failed first has the higher risk score,
+/// discordant when it has the lower one, and tied on the score when the scores are equal. Pairs of
+/// events at the same time are not comparable; they are counted as tied on time (`tied.y`), or tied
+/// on time and score (`tied.xy`) when their scores are equal too.
+///
+/// With C, D, T the concordant, discordant and score-tied counts and N = C + D + T,
+///
+/// * Somers' d = (C − D) / N and the concordance is (d + 1) / 2 = (C + T/2) / N;
+/// * each subject i has an influence (dfbeta) on d,
+///   dfbeta_i = ((C_i − D_i) − d (C_i + D_i + T_i)) / N, where C_i, D_i, T_i count the comparable
+///   pairs that involve i (as the one who failed or as the one at risk);
+/// * var(C-index) = Σ_i dfbeta_i² / 4 (the infinitesimal-jackknife variance of d, divided by 4).
+///
+/// This is `concordancefit` with `timewt = "n"` and unit case weights: the counts come from
+/// `concordance3.c` (which uses a balanced binary tree; here a Fenwick tree over score ranks, same
+/// sums in O(n log n)), and the variance is the `var` element, whose square root `summary.coxph`
+/// prints as `se(C)`. Strata: pairs are formed within strata only; counts and influences are summed
+/// over strata before d and the variance are formed. Scores are compared exactly (no tolerance);
+/// times too (R's Cox fit first merges times that differ by less than about 1e-8 relative through
+/// `aeqSurv`; integer-valued times, the common case, are unaffected).
 ///
 /// # Errors
 ///

@@ -1,34 +1,11 @@
 //! Cox proportional-hazards regression, fitted as R `survival::coxph` 3.x fits it.
 //!
-//! * Partial likelihood with Breslow or Efron handling of tied event times; optional strata
-//!   (separate risk sets per stratum, common coefficients).
-//! * Newton-Raphson from β = 0 with step-halving (`coxfit6.c`): covariates are centred and scaled
-//!   (mean |x − x̄| = 1) for numerical stability; iteration stops when
-//!   |1 − ℓ_old/ℓ_new| ≤ `eps` (1e-9), at most `max_iter` (20) steps; a step that lowers the log
-//!   partial likelihood, or makes it non-finite, is pulled back towards the previous estimate
-//!   (halved, then thirded, …).
-//! * Variance = inverse information at the estimate; Wald, likelihood-ratio and score (at β = 0)
-//!   tests; Harrell's concordance of the linear predictor with survival 3.x's standard error.
-//!
-//! Where this differs from R, by design:
-//!
-//! * R keeps going when a term is aliased (collinear or constant) and reports `NA` for it; here
-//!   that is an error naming the term ([`CoxError::ConstantCovariate`], [`CoxError::Singular`]),
-//!   detected with R's rule (a Cholesky pivot below `toler_chol` relative to the largest one).
-//! * R warns and returns the last iterate when it runs out of iterations; here that is
-//!   [`CoxError::NotConverged`].
-//! * A coefficient drifting to ±∞ (monotone likelihood) is reported as R does, as a warning
-//!   ([`CoxWarning::InfiniteCoefficient`]), with R's rule: |(U·V)_j| > `eps` and
-//!   > `toler_inf`·|β_j|.
-//! * `summary.coxph` prints the Wald statistic rounded to 2 decimals (its p-value is unrounded);
-//!   here the statistic is not rounded.
-//! * Tied times are exact `==` ties; R first merges times within about 1e-8 relative (`aeqSurv`).
-//! * `ties = "exact"` is not implemented.
+//! The method and where it departs from R are described on [`cox_fit`].
 
 use serde::Serialize;
 
 use crate::cholesky::Ldl;
-use crate::concordance::{Concordance, ConcordanceError, concordance};
+use crate::concordance::{Concordance, concordance};
 use crate::convention::Convention;
 use crate::design::Design;
 use crate::dist::{chisq_sf, normal_two_sided_p, z_for_level};
@@ -252,6 +229,31 @@ pub enum CoxError {
 /// `time`/`event` are the right-censored outcome, `design` the covariates (one row per
 /// observation; see [`Design`]), `strata` an optional stratum index per observation (any values).
 ///
+/// * Partial likelihood with Breslow or Efron handling of tied event times; optional strata
+///   (separate risk sets per stratum, common coefficients).
+/// * Newton-Raphson from β = 0 with step-halving (`coxfit6.c`): covariates are centred and scaled
+///   (mean |x − x̄| = 1) for numerical stability; iteration stops when
+///   |1 − ℓ_old/ℓ_new| ≤ `eps` (1e-9), at most `max_iter` (20) steps; a step that lowers the log
+///   partial likelihood, or makes it non-finite, is pulled back towards the previous estimate
+///   (halved, then thirded, …).
+/// * Variance = inverse information at the estimate; Wald, likelihood-ratio and score (at β = 0)
+///   tests; Harrell's concordance of the linear predictor with survival 3.x's standard error.
+///
+/// Where this differs from R, by design:
+///
+/// * R keeps going when a term is aliased (collinear or constant) and reports `NA` for it; here
+///   that is an error naming the term ([`CoxError::ConstantCovariate`], [`CoxError::Singular`]),
+///   detected with R's rule (a Cholesky pivot below `toler_chol` relative to the largest one).
+/// * R warns and returns the last iterate when it runs out of iterations; here that is
+///   [`CoxError::NotConverged`].
+/// * A coefficient drifting to ±∞ (monotone likelihood) is reported as R does, as a warning
+///   ([`CoxWarning::InfiniteCoefficient`]), with R's rule: |(U·V)_j| > `eps` and
+///   > `toler_inf`·|β_j|.
+/// * `summary.coxph` prints the Wald statistic rounded to 2 decimals (its p-value is unrounded);
+///   here the statistic is not rounded.
+/// * Tied times are exact `==` ties; R first merges times within about 1e-8 relative (`aeqSurv`).
+/// * `ties = "exact"` is not implemented.
+///
 /// # Example
 ///
 /// ```
@@ -319,8 +321,8 @@ pub fn cox_fit(
 
     let problem = Problem::new(time, event, design, strata, options.ties);
     let fit = problem.newton_raphson(options);
-    let (beta_s, ldl, loglik_model, iterations, loglik_null, score_stat, u_s) = match fit {
-        Ok(f) => f,
+    let est = match fit {
+        Ok(est) => est,
         Err(Failure::Singular(j)) => return Err(CoxError::Singular { term: term_name(j) }),
         Err(Failure::NotConverged { iterations, loglik }) => {
             return Err(CoxError::NotConverged { iterations, loglik });
@@ -328,9 +330,9 @@ pub fn cox_fit(
     };
 
     // Back to the original scale.
-    let inv = ldl.inverse();
-    let coef: Vec<f64> = (0..p).map(|j| beta_s[j] * problem.scale[j]).collect();
-    let u: Vec<f64> = (0..p).map(|j| u_s[j] / problem.scale[j]).collect();
+    let inv = est.information.inverse();
+    let coef: Vec<f64> = (0..p).map(|j| est.beta[j] * problem.scale[j]).collect();
+    let u: Vec<f64> = (0..p).map(|j| est.u[j] / problem.scale[j]).collect();
     let var: Vec<Vec<f64>> = (0..p)
         .map(|i| {
             (0..p)
@@ -390,11 +392,9 @@ pub fn cox_fit(
     let lp: Vec<f64> = (0..n)
         .map(|i| (0..p).map(|j| design.get(i, j) * coef[j]).sum::<f64>() - centre)
         .collect();
-    let concordance = match concordance(time, event, &lp, strata) {
-        Ok(c) => Some(c),
-        Err(ConcordanceError::NoComparablePairs) => None,
-        Err(_) => return Err(CoxError::NonFiniteEstimate { term: term_name(0) }),
-    };
+    // The inputs are validated and lp is finite, so the only possible error is "no comparable
+    // pairs", reported as None.
+    let concordance = concordance(time, event, &lp, strata).ok();
 
     Ok(CoxFit {
         ties: options.ties,
@@ -402,12 +402,12 @@ pub fn cox_fit(
         n,
         events,
         terms,
-        loglik_null,
-        loglik_model,
-        lr_test: test(2.0 * (loglik_model - loglik_null)),
+        loglik_null: est.loglik_null,
+        loglik_model: est.loglik,
+        lr_test: test(2.0 * (est.loglik - est.loglik_null)),
         wald_test: test(wald),
-        score_test: test(score_stat),
-        iterations,
+        score_test: test(est.score),
+        iterations: est.iterations,
         var,
         concordance,
         warnings,
@@ -450,8 +450,19 @@ enum Failure {
     },
 }
 
-/// β (scaled), factorised information at β, ℓ(β), iterations, ℓ(0), score statistic, U(β) (scaled).
-type Converged = (Vec<f64>, Ldl, f64, usize, f64, f64, Vec<f64>);
+/// The converged Newton-Raphson state, on the centred and scaled covariates.
+struct Estimate {
+    beta: Vec<f64>,
+    /// Factorised information matrix at `beta`.
+    information: Ldl,
+    /// Score vector at `beta`.
+    u: Vec<f64>,
+    loglik: f64,
+    loglik_null: f64,
+    /// Score test statistic at β = 0.
+    score: f64,
+    iterations: usize,
+}
 
 /// The data sorted by (stratum, time), with centred and scaled covariates.
 struct Problem {
@@ -614,7 +625,7 @@ impl Problem {
     }
 
     /// Newton-Raphson with step-halving, following `coxfit6.c` step for step.
-    fn newton_raphson(&self, o: &CoxOptions) -> Result<Converged, Failure> {
+    fn newton_raphson(&self, o: &CoxOptions) -> Result<Estimate, Failure> {
         let p = self.p;
         let mut beta = vec![0.0; p];
         let ev0 = self.eval(&beta);
@@ -640,7 +651,15 @@ impl Problem {
                 if let Some(&j) = ldl.singular().first() {
                     return Err(Failure::Singular(j));
                 }
-                return Ok((newbeta, ldl, ev.loglik, iter, loglik_null, score_stat, ev.u));
+                return Ok(Estimate {
+                    beta: newbeta,
+                    information: ldl,
+                    u: ev.u,
+                    loglik: ev.loglik,
+                    loglik_null,
+                    score: score_stat,
+                    iterations: iter,
+                });
             }
             if !finite || ev.loglik < best {
                 halving += 1.0;

@@ -1,23 +1,7 @@
 //! Design matrices for regression models: numeric columns and treatment-coded categorical columns,
 //! with the term names R gives them.
 //!
-//! * A numeric covariate is one term named after its column (`age`).
-//! * A categorical covariate with levels L₀ < L₁ < … (reference L₀ unless another is chosen) gives
-//!   one 0/1 indicator term per non-reference level, named column + level (`trtB`, `celltypelarge`),
-//!   in level order: R's `contr.treatment`.
-//! * Terms appear in the order the covariates are given.
-//!
-//! # Level order
-//!
-//! R makes a factor from a character vector with `sort(unique(x))`, which collates in the current
-//! locale. [`factor_levels`] uses a locale-free order instead: when every label parses as a number
-//! the levels are sorted numerically (so `"2" < "10"`; R, sorting strings, would put `"10"` first,
-//! but a numeric R column used as a factor sorts numerically, which is what such labels usually
-//! are), otherwise by bytes (the C locale). Byte order agrees with R's usual `en_US.UTF-8`
-//! collation for labels that share one case and contain only letters and digits; it differs when
-//! case or punctuation decides (bytes: `"B" < "a"` and `"a-b" < "ab"`; `en_US`: `"a" < "B"` and
-//! `"ab" < "a-b"` after ignoring punctuation first). Choose the reference level explicitly when
-//! this matters.
+//! Naming rules are on [`Design`], the level order on [`factor_levels`].
 
 use std::collections::BTreeSet;
 
@@ -97,6 +81,12 @@ pub struct Term {
 }
 
 /// A numeric design matrix (rows = observations, columns = terms), without an intercept.
+///
+/// * A numeric covariate is one term named after its column (`age`).
+/// * A categorical covariate with levels L₀ < L₁ < … (reference L₀ unless another is chosen) gives
+///   one 0/1 indicator term per non-reference level, named column + level (`trtB`, `celltypelarge`),
+///   in level order: R's `contr.treatment`.
+/// * Terms appear in the order the covariates are given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
     n_rows: usize,
@@ -300,9 +290,17 @@ impl Design {
     }
 }
 
-/// The distinct labels in R's default factor order, locale-free: numerically when every label
-/// parses as a finite number, otherwise by bytes (see the [module docs](self) for where R's locale
-/// collation may differ).
+/// The distinct labels in R's default factor order, locale-free.
+///
+/// R makes a factor from a character vector with `sort(unique(x))`, which collates in the current
+/// locale. [`factor_levels`] uses a locale-free order instead: when every label parses as a number
+/// the levels are sorted numerically (so `"2" < "10"`; R, sorting strings, would put `"10"` first,
+/// but a numeric R column used as a factor sorts numerically, which is what such labels usually
+/// are), otherwise by bytes (the C locale). Byte order agrees with R's usual `en_US.UTF-8`
+/// collation for labels that share one case and contain only letters and digits; it differs when
+/// case or punctuation decides: bytes give `"B" < "a"` and `"a_c" < "ab"`, while `en_US` gives
+/// `"a" < "B"` and `"ab" < "a_c"` (it ignores punctuation at the first level). Choose the reference
+/// level explicitly when this matters.
 #[must_use]
 pub fn factor_levels<S: AsRef<str>>(labels: &[S]) -> Vec<String> {
     let mut levels: Vec<&str> = labels.iter().map(AsRef::as_ref).collect();

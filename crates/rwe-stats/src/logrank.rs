@@ -1,35 +1,7 @@
 //! The weighted log-rank family of k-sample tests: log-rank, Gehan-Wilcoxon, Tarone-Ware, Peto-Peto
 //! and Fleming-Harrington(ρ, γ), optionally stratified.
 //!
-//! At each distinct event time t_j (within a stratum) with Y_j subjects at risk, d_j events, Y_jk at
-//! risk and d_jk events in group k, and a weight w_j:
-//!
-//! * observed O_k = Σ_j w_j d_jk, expected E_k = Σ_j w_j d_j Y_jk / Y_j;
-//! * variance V_kl = Σ_j w_j² d_j (Y_j − d_j) / (Y_j (Y_j − 1)) · Y_jk (δ_kl − Y_jl / Y_j)
-//!   (the hypergeometric variance; a time with Y_j = 1 adds nothing);
-//! * χ² = (O − E)ᵀ V⁻ (O − E), using the generalised inverse obtained by dropping one group.
-//!
-//! Stratified tests sum O, E and V over strata (each stratum has its own risk sets and its own
-//! pooled Kaplan-Meier curve for the weights). This is R's `survdiff.fit` (`survdiff2.c`) and SAS
-//! PROC LIFETEST's `STRATA … / GROUP=` tests.
-//!
-//! # Weights
-//!
-//! | [`TestWeight`] | w_j | R | SAS LIFETEST `TEST=` |
-//! |---|---|---|---|
-//! | `LogRank` | 1 | `survdiff(rho = 0)` | `LOGRANK` |
-//! | `Gehan` | Y_j | — | `WILCOXON` (Gehan 1965, Breslow 1970) |
-//! | `TaroneWare` | √Y_j | — | `TARONE` |
-//! | `PetoPeto` | Ŝ(t_j−) | `survdiff(rho = 1)` | — (see below) |
-//! | `FlemingHarrington { ρ, γ }` | Ŝ(t_j−)^ρ (1 − Ŝ(t_j−))^γ | `rho = ρ` when γ = 0 | `FLEMING(ρ, γ)` |
-//!
-//! Ŝ(t−) is the pooled (all groups of the stratum) Kaplan-Meier estimate just before t: left
-//! continuous, so the first event time has weight Ŝ = 1. R's `rho = 1` "Peto & Peto modification of
-//! the Gehan-Wilcoxon test" is exactly this (checked on aml, see the tests). SAS's `TEST=PETO` is a
-//! different estimator, Π (1 − d_j/(Y_j + 1)) *including* t_j, and is not offered here.
-//!
-//! The "Wilcoxon" test therefore differs between the two peers: SAS reports Gehan's, R (in
-//! `survdiff`) only offers Peto-Peto. [`TestWeight::wilcoxon`] picks the one a [`Convention`] uses.
+//! Formulas are on [`survdiff`], the weights and how they map to R and SAS on [`TestWeight`].
 
 use serde::Serialize;
 
@@ -41,7 +13,23 @@ use crate::dist::chisq_sf;
 /// (machine epsilon^0.75), relative to the largest diagonal element.
 const TOLER_SINGULAR: f64 = 1.818_989_403_545_856e-12;
 
-/// The weight function of a weighted log-rank test (see the [module docs](self) for formulas).
+/// The weight function w_j of a weighted log-rank test.
+///
+/// | variant | w_j | R | SAS LIFETEST `TEST=` |
+/// |---|---|---|---|
+/// | `LogRank` | 1 | `survdiff(rho = 0)` | `LOGRANK` |
+/// | `Gehan` | Y_j | — | `WILCOXON` (Gehan 1965, Breslow 1970) |
+/// | `TaroneWare` | √Y_j | — | `TARONE` |
+/// | `PetoPeto` | Ŝ(t_j−) | `survdiff(rho = 1)` | — (see below) |
+/// | `FlemingHarrington { ρ, γ }` | Ŝ(t_j−)^ρ (1 − Ŝ(t_j−))^γ | `rho = ρ` when γ = 0 | `FLEMING(ρ, γ)` |
+///
+/// Ŝ(t−) is the pooled (all groups of the stratum) Kaplan-Meier estimate just before t: left
+/// continuous, so the first event time has weight Ŝ = 1. R's `rho = 1` "Peto & Peto modification of
+/// the Gehan-Wilcoxon test" is exactly this (checked on aml, see the tests). SAS's `TEST=PETO` is a
+/// different estimator, Π (1 − d_j/(Y_j + 1)) *including* t_j, and is not offered here.
+///
+/// The "Wilcoxon" test therefore differs between the two peers: SAS reports Gehan's, R (in
+/// `survdiff`) only offers Peto-Peto. [`TestWeight::wilcoxon`] picks the one a [`Convention`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "name", rename_all = "kebab-case")]
 pub enum TestWeight {
@@ -162,6 +150,16 @@ pub enum LogrankError {
         /// Number of groups with at least one subject.
         non_empty: usize,
     },
+    /// A group index is not dense (it is at least the number of observations).
+    #[error(
+        "group index {group} is too large for {observations} observations; expected dense indices 0..k"
+    )]
+    GroupIndexTooLarge {
+        /// The largest index found.
+        group: usize,
+        /// The number of observations.
+        observations: usize,
+    },
     /// A Fleming-Harrington power is negative or not finite.
     #[error("Fleming-Harrington weights need finite ρ, γ ≥ 0, found ρ = {rho}, γ = {gamma}")]
     InvalidWeight {
@@ -187,6 +185,18 @@ pub enum LogrankError {
 /// compared with everyone still at risk at that time, censorings at t included (censoring happens
 /// after the events at the same time), as in R and SAS.
 ///
+/// At each distinct event time t_j (within a stratum) with Y_j subjects at risk, d_j events, Y_jk at
+/// risk and d_jk events in group k, and a weight w_j:
+///
+/// * observed O_k = Σ_j w_j d_jk, expected E_k = Σ_j w_j d_j Y_jk / Y_j;
+/// * variance V_kl = Σ_j w_j² d_j (Y_j − d_j) / (Y_j (Y_j − 1)) · Y_jk (δ_kl − Y_jl / Y_j)
+///   (the hypergeometric variance; a time with Y_j = 1 adds nothing);
+/// * χ² = (O − E)ᵀ V⁻ (O − E), using the generalised inverse obtained by dropping one group.
+///
+/// Stratified tests sum O, E and V over strata (each stratum has its own risk sets and its own
+/// pooled Kaplan-Meier curve for the weights). This is R's `survdiff.fit` (`survdiff2.c`) and SAS
+/// PROC LIFETEST's `STRATA … / GROUP=` tests.
+///
 /// The χ² drops the first group with a positive expected count (R's choice; any group gives the
 /// same value since V has rank k − 1), and is 0 when fewer than two groups have expected > 0.
 ///
@@ -207,7 +217,8 @@ pub enum LogrankError {
 /// # Errors
 ///
 /// [`LogrankError::Empty`], [`LogrankError::LengthMismatch`], [`LogrankError::NonFiniteTime`],
-/// [`LogrankError::FewerThanTwoGroups`], [`LogrankError::InvalidWeight`] and
+/// [`LogrankError::GroupIndexTooLarge`], [`LogrankError::FewerThanTwoGroups`],
+/// [`LogrankError::InvalidWeight`] and
 /// [`LogrankError::SingularVariance`], as described on each variant.
 pub fn survdiff(
     time: &[f64],
@@ -238,6 +249,13 @@ pub fn survdiff(
     }
 
     let k = group.iter().map(|&g| g as usize).max().unwrap_or(0) + 1;
+    if k > n {
+        // Dense indices cannot exceed the number of observations; refuse before allocating k².
+        return Err(LogrankError::GroupIndexTooLarge {
+            group: k - 1,
+            observations: n,
+        });
+    }
     let mut n_per_group = vec![0_usize; k];
     for &g in group {
         n_per_group[g as usize] += 1;
@@ -501,6 +519,13 @@ mod tests {
                 what: "event",
                 expected: 4,
                 found: 3
+            })
+        );
+        assert_eq!(
+            survdiff(&TIME, &EVENT, &[0, 1, 9, 1], None, TestWeight::LogRank),
+            Err(LogrankError::GroupIndexTooLarge {
+                group: 9,
+                observations: 4
             })
         );
         assert_eq!(
