@@ -15,9 +15,9 @@ pub use diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 #[cfg(feature = "parquet")]
 pub use parquet_io::{WriteError, write_parquet};
 pub use table::{
-    Column, ColumnData, Format, RULE_COLUMN_MISSING, RULE_DUPLICATE_COLUMN, RULE_NOT_NUMERIC,
-    RULE_NOT_UTF8, RULE_RAGGED_ROW, ReadError, Source, Table, closest, edit_distance,
-    iso_date_from_epoch_days, read_table,
+    Column, ColumnData, Format, NumberCell, RULE_COLUMN_MISSING, RULE_DUPLICATE_COLUMN,
+    RULE_NOT_NUMERIC, RULE_NOT_UTF8, RULE_RAGGED_ROW, ReadError, Source, Table, closest,
+    edit_distance, iso_date_from_epoch_days, read_table,
 };
 
 mod csv_reader;
