@@ -4,10 +4,12 @@
 //! This crate knows no patients and does no I/O: it takes times, event indicators and group labels,
 //! and returns estimates.
 
+pub use beta::{beta_cdf, beta_quantile, beta_quantile_upper, beta_sf, binomial_pmf};
 pub use convention::{ConfType, Convention, UnknownName};
 pub use dist::{
     chisq_sf, normal_cdf, normal_pdf, normal_quantile, normal_sf, normal_two_sided_p, z_for_level,
 };
 
+mod beta;
 mod convention;
 mod dist;
