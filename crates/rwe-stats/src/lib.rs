@@ -5,11 +5,13 @@
 //! and returns estimates.
 
 pub use beta::{beta_cdf, beta_quantile, beta_quantile_upper, beta_sf, binomial_pmf};
+pub use binomial::{BinomialError, ProportionCi, ProportionMethod, binomial_test, proportion_ci};
 pub use convention::{ConfType, Convention, UnknownName};
 pub use dist::{
     chisq_sf, normal_cdf, normal_pdf, normal_quantile, normal_sf, normal_two_sided_p, z_for_level,
 };
 
 mod beta;
+mod binomial;
 mod convention;
 mod dist;
