@@ -6,12 +6,19 @@
 
 pub use beta::{beta_cdf, beta_quantile, beta_quantile_upper, beta_sf, binomial_pmf};
 pub use binomial::{BinomialError, ProportionCi, ProportionMethod, binomial_test, proportion_ci};
+pub use cif::{
+    CifAt, CifError, CifOptions, CifPoint, CumulativeIncidence, State, StateCurve,
+    cumulative_incidence, cumulative_incidence_by_group,
+};
 pub use convention::{ConfType, Convention, UnknownName};
+pub use gray::{GrayTest, gray_test, gray_test_stratified};
 pub use dist::{
     chisq_sf, normal_cdf, normal_pdf, normal_quantile, normal_sf, normal_two_sided_p, z_for_level,
 };
 
 mod beta;
 mod binomial;
+mod cif;
 mod convention;
 mod dist;
+mod gray;
