@@ -27,7 +27,9 @@
 //! ```
 //!
 //! which is what this module computes: O(k²) per time instead of O(n) (it needs no subject rows, so it
-//! works on counts merged across sites). The tests check it against R at every time.
+//! works on counts merged across sites). It is kept in the basis of the cause incidences (the
+//! event-free influence is minus their sum), which keeps exact zeros exact. The tests check it against
+//! R at every time and against a subject-by-subject transcription of `survfitaj` on random data.
 //!
 //! # Gray's variance (cmprsk `cuminc`)
 //!
@@ -488,10 +490,10 @@ fn aalen_johansen(
     let states = k + 1;
     let z = z_for_level(options.conf_level);
     let conf_type = options.conf_type;
-    // p[0] event-free, p[j] cause j; v = covariance of the jackknife influence, row-major.
+    // p[0] event-free, p[j] cause j.
     let mut p = vec![0.0; states];
     p[0] = 1.0;
-    let mut v = vec![0.0; states * states];
+    let mut cov = JackknifeCovariance::new(k);
     let mut gray = vec![GrayAccumulator::default(); k];
     let mut tables: Vec<Vec<CifPoint>> = vec![Vec::with_capacity(counts.len()); states];
 
@@ -501,22 +503,26 @@ fn aalen_johansen(
         if d_total > 0 {
             let d = d_total as f64;
             let p0 = p[0];
-            jackknife_step(&mut v, p0, n_risk, d, &row.n_event);
-            // State probabilities, as survfitaj: each transition moves S(t−)·d_j/n out of state 0.
+            cov.step(p0, n_risk, d, &row.n_event);
+            // State probabilities: S(t−)·d_j/n moves from event-free to cause j. R's survfitaj
+            // subtracts the moves from S one by one; S(t−)·(n − d)/n is the same number without the
+            // rounding that can leave S at −1e-17 when every subject at risk fails.
             for (j, &dj) in row.n_event.iter().enumerate() {
-                if dj > 0 {
-                    let moved = p0 * (dj as f64 / n_risk);
-                    p[0] -= moved;
-                    p[j + 1] += moved;
-                }
+                p[j + 1] += p0 * (dj as f64 / n_risk);
             }
+            p[0] = p0 * ((n_risk - d) / n_risk);
             for (j, acc) in gray.iter_mut().enumerate() {
                 gray_step(acc, p0, p[0], p[j + 1], n_risk, row.n_event[j], d_total);
             }
         }
         for s in 0..states {
             let estimate = p[s];
-            let std_err = v[s * states + s].max(0.0).sqrt();
+            let variance = if s == 0 {
+                cov.event_free
+            } else {
+                cov.cause_variance(s - 1)
+            };
+            let std_err = variance.max(0.0).sqrt();
             let (lower, upper) = confidence_bounds(estimate, std_err, conf_type, z);
             let (n_event, gray_variance) = if s == 0 {
                 (d_total, None)
@@ -561,50 +567,70 @@ fn aalen_johansen(
     }
 }
 
-/// One event time of the jackknife covariance recursion `V ← Aᵀ V A + Σ_j d_j e_j e_jᵀ − n c cᵀ`
-/// (see the module docs). `v` is the (k+1)² covariance, row-major; `p0 = S(t−)`.
-fn jackknife_step(v: &mut [f64], p0: f64, n: f64, d: f64, n_event: &[u64]) {
-    let states = n_event.len() + 1;
-    // Row 0 of A: a[0] = 1 − d/n, a[j] = d_j/n; other rows are the identity.
-    let mut a = Vec::with_capacity(states);
-    a.push(1.0 - d / n);
-    a.extend(n_event.iter().map(|&dj| dj as f64 / n));
-    // W = V A: column 0 is V[.,0]·a0; column j is V[.,0]·a_j + V[.,j].
-    let mut w = vec![0.0; states * states];
-    for i in 0..states {
-        let vi0 = v[i * states];
-        w[i * states] = vi0 * a[0];
-        for j in 1..states {
-            w[i * states + j] = vi0 * a[j] + v[i * states + j];
+/// Covariance of the subjects' jackknife influences (see the module docs), kept as the variance of the
+/// event-free probability and the covariance matrix of the cause incidences. The cross terms are not
+/// needed: each subject's influences sum to 0 over the states, so the event-free influence is minus
+/// the sum of the cause influences, and tracking the causes in that basis keeps exact zeros exact
+/// (with one cause, F = 1 − S gets exactly the SE of S).
+#[derive(Debug, Clone)]
+struct JackknifeCovariance {
+    /// Variance of the event-free probability.
+    event_free: f64,
+    /// Covariance of the cause incidences, k × k row-major.
+    causes: Vec<f64>,
+    k: usize,
+}
+
+impl JackknifeCovariance {
+    fn new(k: usize) -> Self {
+        JackknifeCovariance {
+            event_free: 0.0,
+            causes: vec![0.0; k * k],
+            k,
         }
     }
-    // V = Aᵀ W: row 0 is a0·W[0,.]; row i is a_i·W[0,.] + W[i,.].
-    for j in 0..states {
-        v[j] = a[0] * w[j];
+
+    fn cause_variance(&self, j: usize) -> f64 {
+        self.causes[j * self.k + j]
     }
-    for i in 1..states {
-        for j in 0..states {
-            v[i * states + j] = a[i] * w[j] + w[i * states + j];
+
+    /// One event time: `V ← Aᵀ V A + Σ_j d_j e_j e_jᵀ − n c cᵀ` with `p0 = S(t−)`, `n` at risk and
+    /// `d_j` events of cause `j` (`d` in all).
+    ///
+    /// Event-free: `V_S ← ((n − d)/n)² V_S + m·d(n − d)` with `m = p0²/n³`.
+    /// Causes: each influence row `u` becomes `u_j − (d_j/n) Σ_l u_l` (the event-free influence
+    /// `−Σ_l u_l` moved by the step), i.e. `V_F ← Bᵀ V_F B` with `B = I − 1 aᵀ`, `a_j = d_j/n`; plus the
+    /// jump terms `m·(d_j n − d_j²)` on the diagonal and `−m·d_j d_l` off it. The jump terms are
+    /// products of whole numbers, so nothing cancels: when every subject at risk fails, the
+    /// event-free variance becomes exactly 0, as in R.
+    fn step(&mut self, p0: f64, n: f64, d: f64, n_event: &[u64]) {
+        let k = self.k;
+        let m = p0 * p0 / (n * n * n);
+        let keep = (n - d) / n;
+        self.event_free = keep * keep * self.event_free + m * d * (n - d);
+        let a: Vec<f64> = n_event.iter().map(|&dj| dj as f64 / n).collect();
+        let v = &mut self.causes;
+        // W = V B: W_ij = V_ij − (Σ_l V_il) a_j.
+        for i in 0..k {
+            let row_sum: f64 = v[i * k..(i + 1) * k].iter().sum();
+            for j in 0..k {
+                v[i * k + j] -= row_sum * a[j];
+            }
         }
-    }
-    // + Σ_j d_j e_j e_jᵀ with e_j = (p0/n)(−1 at 0, +1 at j)
-    let q = (p0 / n) * (p0 / n);
-    for (j, &dj) in n_event.iter().enumerate() {
-        let t = q * dj as f64;
-        let s = j + 1;
-        v[0] += t;
-        v[s * states + s] += t;
-        v[s] -= t;
-        v[s * states] -= t;
-    }
-    // − n c cᵀ with c = (p0/n²)(d, −d_1, …, −d_k): −(p0²/n³) g gᵀ, g = (d, −d_1, …)
-    let r = p0 * p0 / (n * n * n);
-    let mut g = Vec::with_capacity(states);
-    g.push(d);
-    g.extend(n_event.iter().map(|&dj| -(dj as f64)));
-    for i in 0..states {
-        for j in 0..states {
-            v[i * states + j] -= r * g[i] * g[j];
+        // V = Bᵀ W: V_ij = W_ij − a_i Σ_l W_lj.
+        for j in 0..k {
+            let col_sum: f64 = (0..k).map(|l| v[l * k + j]).sum();
+            for i in 0..k {
+                v[i * k + j] -= a[i] * col_sum;
+            }
+        }
+        for (i, &di) in n_event.iter().enumerate() {
+            let di = di as f64;
+            for (j, &dj) in n_event.iter().enumerate() {
+                let dj = dj as f64;
+                let jump = if i == j { di * (n - di) } else { -di * dj };
+                v[i * k + j] += m * jump;
+            }
         }
     }
 }
