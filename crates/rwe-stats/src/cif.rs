@@ -105,7 +105,9 @@ pub enum CifError {
         value: f64,
     },
     /// An event code that is not among the declared causes.
-    #[error("observation {index}: found cause {cause}, expected 0 (censored) or one of {declared:?}")]
+    #[error(
+        "observation {index}: found cause {cause}, expected 0 (censored) or one of {declared:?}"
+    )]
     UndeclaredCause {
         /// Position in the input (0-based).
         index: usize,
@@ -296,7 +298,7 @@ impl CumulativeIncidence {
 
 /// Per-time counts: the sufficient statistics of every estimator here.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct TimeCounts {
+pub(crate) struct CauseCounts {
     pub(crate) time: f64,
     pub(crate) n_risk: u64,
     pub(crate) n_censor: u64,
@@ -327,7 +329,10 @@ pub(crate) fn check_times(times: &[f64], causes: &[u32]) -> Result<(), CifError>
 }
 
 /// The cause list: declared (sorted, deduplicated, without 0) or the non-zero codes present.
-pub(crate) fn resolve_causes(causes: &[u32], declared: Option<&[u32]>) -> Result<Vec<u32>, CifError> {
+pub(crate) fn resolve_causes(
+    causes: &[u32],
+    declared: Option<&[u32]>,
+) -> Result<Vec<u32>, CifError> {
     match declared {
         Some(list) => {
             let mut list = list.to_vec();
@@ -365,15 +370,15 @@ pub(crate) fn count_by_time(
     causes: &[u32],
     rows: &[usize],
     cause_list: &[u32],
-) -> Vec<TimeCounts> {
+) -> Vec<CauseCounts> {
     let mut order: Vec<usize> = rows.to_vec();
     order.sort_by(|&a, &b| times[a].total_cmp(&times[b]));
-    let mut out: Vec<TimeCounts> = Vec::new();
+    let mut out: Vec<CauseCounts> = Vec::new();
     let mut at_risk = order.len() as u64;
     let mut i = 0;
     while i < order.len() {
         let t = times[order[i]];
-        let mut row = TimeCounts {
+        let mut row = CauseCounts {
             time: t,
             n_risk: at_risk,
             n_censor: 0,
@@ -424,7 +429,12 @@ pub fn cumulative_incidence(
     let cause_list = resolve_causes(causes, options.causes.as_deref())?;
     let rows: Vec<usize> = (0..times.len()).collect();
     let counts = count_by_time(times, causes, &rows, &cause_list);
-    Ok(aalen_johansen(&counts, &cause_list, times.len() as u64, options))
+    Ok(aalen_johansen(
+        &counts,
+        &cause_list,
+        times.len() as u64,
+        options,
+    ))
 }
 
 /// [`cumulative_incidence`] for each group, in sorted group order, all with the same causes (the
@@ -481,7 +491,7 @@ struct GrayAccumulator {
 
 /// The estimator on per-time counts.
 fn aalen_johansen(
-    counts: &[TimeCounts],
+    counts: &[CauseCounts],
     cause_list: &[u32],
     n: u64,
     options: &CifOptions,
@@ -737,13 +747,19 @@ pub(crate) fn confidence_bounds(
             let centre = p.sqrt().asin();
             (
                 Some((centre - half).max(0.0).sin().powi(2)),
-                Some((centre + half).min(std::f64::consts::FRAC_PI_2).sin().powi(2)),
+                Some(
+                    (centre + half)
+                        .min(std::f64::consts::FRAC_PI_2)
+                        .sin()
+                        .powi(2),
+                ),
             )
         }
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 
@@ -756,12 +772,7 @@ mod tests {
 
     /// Four subjects: (1, cause 1), (2, cause 2), (3, censored), (4, cause 1).
     fn four() -> CumulativeIncidence {
-        cumulative_incidence(
-            &[1.0, 2.0, 3.0, 4.0],
-            &[1, 2, 0, 1],
-            &CifOptions::default(),
-        )
-        .unwrap()
+        cumulative_incidence(&[1.0, 2.0, 3.0, 4.0], &[1, 2, 0, 1], &CifOptions::default()).unwrap()
     }
 
     #[test]
@@ -881,7 +892,11 @@ mod tests {
         };
         let cif = cumulative_incidence(&[1.0, 2.0], &[1, 0], &o).unwrap();
         let c2 = cif.cause(2).unwrap();
-        assert!(c2.table.iter().all(|r| r.estimate == 0.0 && r.std_err == 0.0));
+        assert!(
+            c2.table
+                .iter()
+                .all(|r| r.estimate == 0.0 && r.std_err == 0.0)
+        );
     }
 
     #[test]
@@ -896,8 +911,14 @@ mod tests {
             confidence_bounds(1.0, 0.0, ConfType::Log, z),
             (Some(1.0), Some(1.0))
         );
-        assert_eq!(confidence_bounds(1.0, 0.0, ConfType::LogLog, z), (None, None));
-        assert_eq!(confidence_bounds(1.0, 0.1, ConfType::Logit, z), (None, None));
+        assert_eq!(
+            confidence_bounds(1.0, 0.0, ConfType::LogLog, z),
+            (None, None)
+        );
+        assert_eq!(
+            confidence_bounds(1.0, 0.1, ConfType::Logit, z),
+            (None, None)
+        );
         assert_eq!(
             confidence_bounds(1.0, 0.1, ConfType::Arcsine, z),
             (Some(0.0), Some(1.0))

@@ -239,8 +239,7 @@ fn stratum_score(
                 if rs[i] == 0 {
                     continue;
                 }
-                s[i] += fb
-                    * (d1[i] as f64 - nd1f * rs[i] as f64 * (1.0 - f1m[i]) / (skmm[i] * tq));
+                s[i] += fb * (d1[i] as f64 - nd1f * rs[i] as f64 * (1.0 - f1m[i]) / (skmm[i] * tq));
             }
             if nd1 > 0 {
                 for k in 0..ng {
@@ -353,11 +352,12 @@ fn quadratic_form(s: &[f64], v: &[f64], m: usize) -> Option<f64> {
         if p == 0.0 {
             return None;
         }
-        for r in col + 1..m {
-            let factor = aug[r][col] / p;
+        let pivot_row = aug[col].clone();
+        for row in &mut aug[col + 1..] {
+            let factor = row[col] / p;
             if factor != 0.0 {
-                for k in col..=m {
-                    aug[r][k] -= factor * aug[col][k];
+                for (x, q) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= factor * q;
                 }
             }
         }
@@ -374,6 +374,7 @@ fn quadratic_form(s: &[f64], v: &[f64], m: usize) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 

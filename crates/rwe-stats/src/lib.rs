@@ -11,14 +11,19 @@ pub use cif::{
     cumulative_incidence, cumulative_incidence_by_group,
 };
 pub use convention::{ConfType, Convention, UnknownName};
-pub use gray::{GrayTest, gray_test, gray_test_stratified};
+pub use describe::{
+    CategoryCount, CategorySummary, DescribeError, NumericSummary, PercentBase,
+    PercentileDefinition, percentile, summarize, tabulate,
+};
 pub use dist::{
     chisq_sf, normal_cdf, normal_pdf, normal_quantile, normal_sf, normal_two_sided_p, z_for_level,
 };
+pub use gray::{GrayTest, gray_test, gray_test_stratified};
 
 mod beta;
 mod binomial;
 mod cif;
 mod convention;
+mod describe;
 mod dist;
 mod gray;

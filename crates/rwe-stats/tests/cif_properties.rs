@@ -1,5 +1,7 @@
 //! Properties of the Aalen-Johansen estimator and Gray's test on random data with ties.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 use proptest::prelude::*;
 use rwe_stats::{CifOptions, ConfType, cumulative_incidence, gray_test};
 

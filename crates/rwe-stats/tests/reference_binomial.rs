@@ -3,6 +3,8 @@
 //! against ½), `prop.test(correct = FALSE)` (Wilson) and `prop.test(correct = TRUE)` (Wilson with
 //! continuity correction), all at 95%.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 use std::path::PathBuf;
 
 use rwe_stats::{ProportionMethod, binomial_test, proportion_ci};

@@ -8,6 +8,8 @@
 //! * `cmprsk_cuminc`: cmprsk 2.2-11 `cuminc(time, cause, sex)`: Gray's test per cause, `timepoints`
 //!   estimates and variances, and every point of the step curves.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap
+
 use std::path::PathBuf;
 
 use rwe_stats::{
@@ -135,7 +137,11 @@ fn check_aj(ck: &mut Checker, label: &str, cif: &CumulativeIncidence, aj: &Value
             ck.count(&place("n_censor"), row.n_censor, &r["n_censor"]);
             // R's n_event_s0 counts entries into s0 (always 0); ours counts exits (any cause).
             if name != "s0" {
-                ck.count(&place("n_event"), row.n_event, &r[format!("n_event_{name}")]);
+                ck.count(
+                    &place("n_event"),
+                    row.n_event,
+                    &r[format!("n_event_{name}")],
+                );
             }
             ck.num(
                 &place("pstate"),
@@ -149,8 +155,18 @@ fn check_aj(ck: &mut Checker, label: &str, cif: &CumulativeIncidence, aj: &Value
                 r[format!("se_{name}")].as_f64().unwrap(),
                 JACKKNIFE_SE,
             );
-            ck.opt(&place("lower"), row.lower, &r[format!("lower_{name}")], CI_BOUND);
-            ck.opt(&place("upper"), row.upper, &r[format!("upper_{name}")], CI_BOUND);
+            ck.opt(
+                &place("lower"),
+                row.lower,
+                &r[format!("lower_{name}")],
+                CI_BOUND,
+            );
+            ck.opt(
+                &place("upper"),
+                row.upper,
+                &r[format!("upper_{name}")],
+                CI_BOUND,
+            );
         }
     }
     let requested: Vec<f64> = aj["landmarks_requested"]
@@ -171,10 +187,30 @@ fn check_aj(ck: &mut Checker, label: &str, cif: &CumulativeIncidence, aj: &Value
                     |field: &str| format!("mgus2 {label} {key} {name} time {}: {field}", a.time);
                 ck.num(&place("time"), a.time, r["time"].as_f64().unwrap(), 0.0);
                 ck.count(&place("n_risk"), a.n_risk, &r["n_risk"]);
-                ck.opt(&place("pstate"), a.estimate, &r[format!("pstate_{name}")], ESTIMATE);
-                ck.opt(&place("se"), a.std_err, &r[format!("se_{name}")], JACKKNIFE_SE);
-                ck.opt(&place("lower"), a.lower, &r[format!("lower_{name}")], CI_BOUND);
-                ck.opt(&place("upper"), a.upper, &r[format!("upper_{name}")], CI_BOUND);
+                ck.opt(
+                    &place("pstate"),
+                    a.estimate,
+                    &r[format!("pstate_{name}")],
+                    ESTIMATE,
+                );
+                ck.opt(
+                    &place("se"),
+                    a.std_err,
+                    &r[format!("se_{name}")],
+                    JACKKNIFE_SE,
+                );
+                ck.opt(
+                    &place("lower"),
+                    a.lower,
+                    &r[format!("lower_{name}")],
+                    CI_BOUND,
+                );
+                ck.opt(
+                    &place("upper"),
+                    a.upper,
+                    &r[format!("upper_{name}")],
+                    CI_BOUND,
+                );
             }
         }
     }
@@ -192,7 +228,8 @@ fn aalen_johansen_matches_r_survfit_at_every_time() {
     let overall = cumulative_incidence(&data.time, &data.cause, &options).unwrap();
     assert_eq!(overall.n, 1384);
     check_aj(&mut ck, "overall", &overall, &json["overall"]);
-    let groups = cumulative_incidence_by_group(&data.time, &data.cause, &data.sex, &options).unwrap();
+    let groups =
+        cumulative_incidence_by_group(&data.time, &data.cause, &data.sex, &options).unwrap();
     let names: Vec<&str> = groups.iter().map(|(g, _)| g.as_str()).collect();
     assert_eq!(names, ["F", "M"]);
     for (g, cif) in &groups {
@@ -220,8 +257,18 @@ fn cmprsk_cuminc_matches_gray_test_timepoints_and_curves() {
         let cause = e["cause"].as_str().unwrap();
         assert_eq!(t.cause.to_string(), cause);
         let place = |field: &str| format!("mgus2 Gray's test by sex, cause {cause}: {field}");
-        ck.num(&place("stat"), t.stat.unwrap(), e["stat"].as_f64().unwrap(), GRAY_STAT);
-        ck.num(&place("pv"), t.p.unwrap(), e["pv"].as_f64().unwrap(), GRAY_P);
+        ck.num(
+            &place("stat"),
+            t.stat.unwrap(),
+            e["stat"].as_f64().unwrap(),
+            GRAY_STAT,
+        );
+        ck.num(
+            &place("pv"),
+            t.p.unwrap(),
+            e["pv"].as_f64().unwrap(),
+            GRAY_P,
+        );
         ck.count(&place("df"), u64::from(t.df), &e["df"]);
     }
 
@@ -229,7 +276,8 @@ fn cmprsk_cuminc_matches_gray_test_timepoints_and_curves() {
         causes: Some(vec![1, 2]),
         ..CifOptions::default()
     };
-    let groups = cumulative_incidence_by_group(&data.time, &data.cause, &data.sex, &options).unwrap();
+    let groups =
+        cumulative_incidence_by_group(&data.time, &data.cause, &data.sex, &options).unwrap();
     let curve_of = |name: &str| -> &StateCurve {
         // cmprsk names curves "<group> <cause>".
         let (g, c) = name.split_once(' ').unwrap();
@@ -249,9 +297,15 @@ fn cmprsk_cuminc_matches_gray_test_timepoints_and_curves() {
         let name = name.as_str().unwrap();
         let at = curve_of(name).at(&times, false).unwrap();
         for (j, a) in at.iter().enumerate() {
-            let place = |field: &str| format!("mgus2 cmprsk timepoints {name} time {}: {field}", a.time);
+            let place =
+                |field: &str| format!("mgus2 cmprsk timepoints {name} time {}: {field}", a.time);
             ck.opt(&place("est"), a.estimate, &tp["est"][i][j], ESTIMATE);
-            ck.opt(&place("var"), a.gray_variance, &tp["var"][i][j], GRAY_VARIANCE);
+            ck.opt(
+                &place("var"),
+                a.gray_variance,
+                &tp["var"][i][j],
+                GRAY_VARIANCE,
+            );
         }
     }
 
@@ -269,9 +323,19 @@ fn cmprsk_cuminc_matches_gray_test_timepoints_and_curves() {
             let left_limit = i % 2 == 1 && i + 1 < t.len();
             let at_time = if left_limit { t[i].next_down() } else { t[i] };
             let a = &ours.at(&[at_time], false).unwrap()[0];
-            let place = |field: &str| format!("mgus2 cmprsk curve {name} point {i} (time {}): {field}", t[i]);
+            let place = |field: &str| {
+                format!(
+                    "mgus2 cmprsk curve {name} point {i} (time {}): {field}",
+                    t[i]
+                )
+            };
             ck.num(&place("est"), a.estimate.unwrap(), est[i], ESTIMATE);
-            ck.num(&place("var"), a.gray_variance.unwrap(), var[i], GRAY_VARIANCE);
+            ck.num(
+                &place("var"),
+                a.gray_variance.unwrap(),
+                var[i],
+                GRAY_VARIANCE,
+            );
         }
     }
     // 2 causes × 3 test fields; 4 curves × 6 times × 2 fields; 2 × (106 + 102 + 324 + 348) curve points.
