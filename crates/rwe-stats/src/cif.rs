@@ -39,17 +39,19 @@
 //!
 //! # Confidence intervals
 //!
-//! As R's `survfit_confint(p, se, logse = FALSE)`: the SE of `log p` is `se/p`, and the interval is
-//! built under the chosen [`ConfType`] (default `log`, R's default for multi-state curves). A bound is
-//! `None` where the transform is undefined: `p = 0` for every transform but `plain`, `p = 1` for
-//! `log-log` and `logit`, and `arcsine` at `p = 1` with zero SE.
+//! As R's `survfit_confint(p, se, logse = FALSE)`: the SE of `log p` is `se/p` (0 when `se` is 0), and
+//! the interval is built under the chosen [`ConfType`] (default `log`, R's default for multi-state
+//! curves) by the same transforms as a Kaplan-Meier curve ([`crate::survival_bounds`]). A bound is
+//! `None` where R answers `NA`: `p = 0` for every transform but `plain`; `p = 1` for `log-log`; at
+//! `p = 1` the `logit` lower bound (and the upper too when the SE is 0), and both `arcsine` bounds when
+//! the SE is 0 (with a positive SE they are 0 and 1).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::ci::{Confidence, survival_bounds};
 use crate::convention::ConfType;
-use crate::dist::z_for_level;
 
 /// Options for [`cumulative_incidence`].
 #[derive(Debug, Clone, PartialEq)]
@@ -199,9 +201,7 @@ pub struct StateCurve {
     /// One row per distinct observed time, in increasing time.
     pub table: Vec<CifPoint>,
     #[serde(skip)]
-    conf_type: ConfType,
-    #[serde(skip)]
-    z: f64,
+    confidence: Confidence,
 }
 
 impl StateCurve {
@@ -243,7 +243,7 @@ impl StateCurve {
                 State::EventFree => 1.0,
                 State::Cause(_) => 0.0,
             };
-            let (lower, upper) = confidence_bounds(p, 0.0, self.conf_type, self.z);
+            let (lower, upper) = confidence_bounds(p, 0.0, self.confidence);
             return Ok(CifAt {
                 time: t,
                 n_risk,
@@ -425,7 +425,7 @@ pub fn cumulative_incidence(
     options: &CifOptions,
 ) -> Result<CumulativeIncidence, CifError> {
     check_times(times, causes)?;
-    check_level(options.conf_level)?;
+    let confidence = confidence(options)?;
     let cause_list = resolve_causes(causes, options.causes.as_deref())?;
     let rows: Vec<usize> = (0..times.len()).collect();
     let counts = count_by_time(times, causes, &rows, &cause_list);
@@ -433,7 +433,7 @@ pub fn cumulative_incidence(
         &counts,
         &cause_list,
         times.len() as u64,
-        options,
+        confidence,
     ))
 }
 
@@ -449,7 +449,7 @@ pub fn cumulative_incidence_by_group<G: Ord + Clone>(
     options: &CifOptions,
 ) -> Result<Vec<(G, CumulativeIncidence)>, CifError> {
     check_times(times, causes)?;
-    check_level(options.conf_level)?;
+    let confidence = confidence(options)?;
     if groups.len() != times.len() {
         return Err(CifError::LengthMismatch {
             what: "groups",
@@ -466,18 +466,16 @@ pub fn cumulative_incidence_by_group<G: Ord + Clone>(
         .into_iter()
         .map(|(g, rows)| {
             let counts = count_by_time(times, causes, &rows, &cause_list);
-            let cif = aalen_johansen(&counts, &cause_list, rows.len() as u64, options);
+            let cif = aalen_johansen(&counts, &cause_list, rows.len() as u64, confidence);
             (g.clone(), cif)
         })
         .collect())
 }
 
-fn check_level(level: f64) -> Result<(), CifError> {
-    if level > 0.0 && level < 1.0 {
-        Ok(())
-    } else {
-        Err(CifError::ConfLevel { level })
-    }
+fn confidence(options: &CifOptions) -> Result<Confidence, CifError> {
+    Confidence::new(options.conf_type, options.conf_level).map_err(|_| CifError::ConfLevel {
+        level: options.conf_level,
+    })
 }
 
 /// cmprsk `cinc` accumulators for one cause.
@@ -494,12 +492,10 @@ fn aalen_johansen(
     counts: &[CauseCounts],
     cause_list: &[u32],
     n: u64,
-    options: &CifOptions,
+    confidence: Confidence,
 ) -> CumulativeIncidence {
     let k = cause_list.len();
     let states = k + 1;
-    let z = z_for_level(options.conf_level);
-    let conf_type = options.conf_type;
     // p[0] event-free, p[j] cause j.
     let mut p = vec![0.0; states];
     p[0] = 1.0;
@@ -533,7 +529,7 @@ fn aalen_johansen(
                 cov.cause_variance(s - 1)
             };
             let std_err = variance.max(0.0).sqrt();
-            let (lower, upper) = confidence_bounds(estimate, std_err, conf_type, z);
+            let (lower, upper) = confidence_bounds(estimate, std_err, confidence);
             let (n_event, gray_variance) = if s == 0 {
                 (d_total, None)
             } else {
@@ -559,19 +555,17 @@ fn aalen_johansen(
             State::Cause(cause_list[s - 1])
         },
         table,
-        conf_type,
-        z,
+        confidence,
     });
     let event_free = curves.next().unwrap_or(StateCurve {
         state: State::EventFree,
         table: Vec::new(),
-        conf_type,
-        z,
+        confidence,
     });
     CumulativeIncidence {
         n,
-        conf_type,
-        conf_level: options.conf_level,
+        conf_type: confidence.conf_type(),
+        conf_level: confidence.level(),
         event_free,
         causes: curves.collect(),
     }
@@ -687,75 +681,12 @@ fn gray_step(
 }
 
 /// Pointwise confidence bounds for a probability `p` with standard error `se`, as R's
-/// `survfit_confint(p, se, logse = FALSE, conf.type)` (upper limit capped at 1 for `plain` and `log`).
-pub(crate) fn confidence_bounds(
-    p: f64,
-    se: f64,
-    conf_type: ConfType,
-    z: f64,
-) -> (Option<f64>, Option<f64>) {
-    // SE of log p; 0 when se is 0 (R: ifelse(se == 0, 0, se/p)).
+/// `survfit_confint(p, se, logse = FALSE, conf.type)`: the SE of `log p` is `se/p` (0 when `se` is 0),
+/// then the same transforms as for a Kaplan-Meier curve ([`survival_bounds`]).
+fn confidence_bounds(p: f64, se: f64, confidence: Confidence) -> (Option<f64>, Option<f64>) {
     let se_log = if se == 0.0 { 0.0 } else { se / p };
-    match conf_type {
-        ConfType::Plain => {
-            let half = z * se_log * p;
-            if half.is_nan() {
-                return (None, None);
-            }
-            (Some((p - half).max(0.0)), Some((p + half).min(1.0)))
-        }
-        ConfType::Log => {
-            if p == 0.0 {
-                return (None, None);
-            }
-            let half = z * se_log;
-            let lp = p.ln();
-            (Some((lp - half).exp()), Some((lp + half).exp().min(1.0)))
-        }
-        ConfType::LogLog => {
-            if p == 0.0 || p == 1.0 {
-                return (None, None);
-            }
-            let lp = p.ln();
-            let half = z * se_log / lp;
-            let llp = (-lp).ln();
-            (
-                Some((-(llp - half).exp()).exp()),
-                Some((-(llp + half).exp()).exp()),
-            )
-        }
-        ConfType::Logit => {
-            if p == 0.0 || p == 1.0 {
-                return (None, None);
-            }
-            let half = z * se_log * (1.0 + p / (1.0 - p));
-            let lg = (p / (1.0 - p)).ln();
-            (
-                Some(1.0 - 1.0 / (1.0 + (lg - half).exp())),
-                Some(1.0 - 1.0 / (1.0 + (lg + half).exp())),
-            )
-        }
-        ConfType::Arcsine => {
-            if p == 0.0 || (p == 1.0 && se_log == 0.0) {
-                return (None, None);
-            }
-            if p == 1.0 {
-                // R: asin(1) ∓ Inf clipped to [0, π/2].
-                return (Some(0.0), Some(1.0));
-            }
-            let half = 0.5 * z * se_log * (p / (1.0 - p)).sqrt();
-            let centre = p.sqrt().asin();
-            (
-                Some((centre - half).max(0.0).sin().powi(2)),
-                Some(
-                    (centre + half)
-                        .min(std::f64::consts::FRAC_PI_2)
-                        .sin()
-                        .powi(2),
-                ),
-            )
-        }
-    }
+    let bounds = survival_bounds(p, Some(se_log), confidence);
+    (bounds.lower, bounds.upper)
 }
 
 #[cfg(test)]
@@ -901,30 +832,20 @@ mod tests {
 
     #[test]
     fn confidence_bounds_edge_cases_follow_r() {
-        let z = 1.959_963_984_540_054;
-        assert_eq!(confidence_bounds(0.0, 0.0, ConfType::Log, z), (None, None));
-        assert_eq!(
-            confidence_bounds(0.0, 0.0, ConfType::Plain, z),
-            (Some(0.0), Some(0.0))
-        );
-        assert_eq!(
-            confidence_bounds(1.0, 0.0, ConfType::Log, z),
-            (Some(1.0), Some(1.0))
-        );
-        assert_eq!(
-            confidence_bounds(1.0, 0.0, ConfType::LogLog, z),
-            (None, None)
-        );
-        assert_eq!(
-            confidence_bounds(1.0, 0.1, ConfType::Logit, z),
-            (None, None)
-        );
-        assert_eq!(
-            confidence_bounds(1.0, 0.1, ConfType::Arcsine, z),
-            (Some(0.0), Some(1.0))
-        );
+        let conf = |t| Confidence::new(t, 0.95).unwrap();
+        let z = conf(ConfType::Log).z();
+        let b = |p, se, t| confidence_bounds(p, se, conf(t));
+        assert_eq!(b(0.0, 0.0, ConfType::Log), (None, None));
+        assert_eq!(b(0.0, 0.0, ConfType::Plain), (Some(0.0), Some(0.0)));
+        assert_eq!(b(1.0, 0.0, ConfType::Log), (Some(1.0), Some(1.0)));
+        assert_eq!(b(1.0, 0.0, ConfType::LogLog), (None, None));
+        // R: logit(1) − ∞ is ∞ − ∞ = NaN (NA), but 1 − 1/(1 + e^∞) = 1.
+        assert_eq!(b(1.0, 0.1, ConfType::Logit), (None, Some(1.0)));
+        assert_eq!(b(1.0, 0.0, ConfType::Logit), (None, None));
+        assert_eq!(b(1.0, 0.1, ConfType::Arcsine), (Some(0.0), Some(1.0)));
+        assert_eq!(b(1.0, 0.0, ConfType::Arcsine), (None, None));
         // log: p = 0.5, se = 0.1 → se_log = 0.2, bounds 0.5·exp(∓0.2z)
-        let (lo, hi) = confidence_bounds(0.5, 0.1, ConfType::Log, z);
+        let (lo, hi) = b(0.5, 0.1, ConfType::Log);
         assert!(close(lo.unwrap(), 0.5 * (-0.2 * z).exp()));
         assert!(close(hi.unwrap(), 0.5 * (0.2 * z).exp()));
     }

@@ -98,7 +98,7 @@ pub fn chisq_sf(x: f64, df: f64) -> f64 {
 /// erfc(√y) + e^{-y} Σ_{i=1}^{(k-1)/2} y^{i-1/2} / Γ(i + 1/2), with y = x/2. All terms are positive.
 fn chisq_sf_integer_df(x: f64, k: u32) -> f64 {
     let y = 0.5 * x;
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         let mut term = (-y).exp();
         let mut sum = term;
         for i in 1..k / 2 {

@@ -74,11 +74,11 @@ fn jackknife_by_subject(times: &[f64], causes: &[u32], cause_list: &[u32]) -> Ve
                 ui[0] -= u0 * dtot / nr;
             }
             for &i in &at_risk {
-                if times[i] == t {
-                    if let Some(s) = state_of(causes[i]) {
-                        u[i][0] -= p0 / nr;
-                        u[i][s] += p0 / nr;
-                    }
+                if times[i] == t
+                    && let Some(s) = state_of(causes[i])
+                {
+                    u[i][0] -= p0 / nr;
+                    u[i][s] += p0 / nr;
                 }
                 for s in 1..ns {
                     let h = d[s - 1] / nr / nr;
