@@ -165,6 +165,13 @@ pub enum FigureProblem {
         /// Target stage.
         to: usize,
     },
+    /// The links leaving or entering a Sankey node carry more patients than the node has.
+    LinksExceedNode {
+        /// Patients in the node.
+        node_count: u64,
+        /// Patients on its links (outgoing or incoming).
+        link_total: u64,
+    },
     /// A figure with nothing to draw.
     Empty,
 }
@@ -196,6 +203,13 @@ impl fmt::Display for FigureProblem {
             FigureProblem::LinkNotAdjacent { from, to } => write!(
                 f,
                 "found a link from stage {from} to stage {to}, expected the next stage"
+            ),
+            FigureProblem::LinksExceedNode {
+                node_count,
+                link_total,
+            } => write!(
+                f,
+                "found links carrying {link_total} patients, expected at most the node's {node_count}"
             ),
             FigureProblem::Empty => write!(f, "found nothing to draw"),
         }
