@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use rwe_render::{svg_to_png, Block, DocxOptions, Formatter, PngOptions, Report, Section};
+use rwe_render::{Block, DocxOptions, Formatter, PngOptions, Report, Section, svg_to_png};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::args().nth(1).ok_or("usage: gallery OUT_DIR")?);
@@ -29,8 +29,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(out.join("fig2_km_efs.svg"), &km)?;
     std::fs::write(out.join("fig2_km_efs.png"), svg_to_png(&km, &png)?)?;
     std::fs::write(out.join("fig1_treatment_patterns.svg"), &sankey)?;
-    std::fs::write(out.join("fig1_treatment_patterns.png"), svg_to_png(&sankey, &png)?)?;
-    let paths = sankey_fig.path_table("fig1_paths", "Treatment paths, newly diagnosed", &f, None)?;
+    std::fs::write(
+        out.join("fig1_treatment_patterns.png"),
+        svg_to_png(&sankey, &png)?,
+    )?;
+    let paths =
+        sankey_fig.path_table("fig1_paths", "Treatment paths, newly diagnosed", &f, None)?;
     let report = Report {
         title: "Blinatumomab real-world study".into(),
         subtitle: Some("Example report rendered from fixtures".into()),
@@ -64,7 +68,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Section {
                 id: "provenance".into(),
                 heading: "Provenance".into(),
-                blocks: vec![Block::KeyValue(vec![("rwe version".into(), "0.1.0".into())])],
+                blocks: vec![Block::KeyValue(vec![(
+                    "rwe version".into(),
+                    "0.1.0".into(),
+                )])],
             },
         ],
     };

@@ -20,7 +20,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::error::RenderError;
-use crate::font::{text_width, Weight};
+use crate::font::{Weight, text_width};
 use crate::html::escape;
 use crate::table::Table;
 
@@ -120,7 +120,10 @@ impl Table {
 
         let mut x = String::new();
         x.push_str(XML_DECL);
-        let _ = write!(x, "<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>");
+        let _ = write!(
+            x,
+            "<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>"
+        );
         if !self.title.is_empty() {
             let _ = write!(
                 x,
@@ -173,7 +176,10 @@ impl Table {
         for row in &self.rows {
             x.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
             let indent = if row.indent > 0 {
-                format!("<w:ind w:left=\"{}\"/>", u32::from(row.indent) * INDENT_TWIPS)
+                format!(
+                    "<w:ind w:left=\"{}\"/>",
+                    u32::from(row.indent) * INDENT_TWIPS
+                )
             } else {
                 String::new()
             };
@@ -226,8 +232,13 @@ impl Table {
         let measure = |t: &str, weight| text_width(t, size, weight) + CELL_PADDING_TWIPS;
         let mut widths = vec![CELL_PADDING_TWIPS; columns];
         for row in &self.rows {
-            let weight = if row.bold { Weight::Bold } else { Weight::Regular };
-            let label = measure(&row.label, weight) + f64::from(u32::from(row.indent) * INDENT_TWIPS);
+            let weight = if row.bold {
+                Weight::Bold
+            } else {
+                Weight::Regular
+            };
+            let label =
+                measure(&row.label, weight) + f64::from(u32::from(row.indent) * INDENT_TWIPS);
             widths[0] = widths[0].max(label);
             for (c, text) in self.row_texts(row).into_iter().enumerate() {
                 widths[c + 1] = widths[c + 1].max(measure(text, Weight::Regular));

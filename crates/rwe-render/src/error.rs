@@ -57,7 +57,9 @@ pub enum RenderError {
     #[error("count grid totals overflow")]
     CountOverflow,
     /// More labels need distinct colours than the palette has; pin the rest by name.
-    #[error("{labels} labels need distinct colours but the palette has {colours}; pin colours by name")]
+    #[error(
+        "{labels} labels need distinct colours but the palette has {colours}; pin colours by name"
+    )]
     PaletteExhausted {
         /// Labels asked for.
         labels: usize,
@@ -179,7 +181,9 @@ pub enum FigureProblem {
 impl fmt::Display for FigureProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FigureProblem::NotFinite => write!(f, "found a non-finite number, expected a finite one"),
+            FigureProblem::NotFinite => {
+                write!(f, "found a non-finite number, expected a finite one")
+            }
             FigureProblem::NegativeTime { time } => {
                 write!(f, "found time {time}, expected a time ≥ 0")
             }
@@ -191,14 +195,20 @@ impl fmt::Display for FigureProblem {
                 write!(f, "found {value}, expected a probability in [0, 1]")
             }
             FigureProblem::TooFewTicks { found } => {
-                write!(f, "found {found} ticks, expected at least 2 increasing ticks")
+                write!(
+                    f,
+                    "found {found} ticks, expected at least 2 increasing ticks"
+                )
             }
             FigureProblem::RiskRowLength { found, expected } => write!(
                 f,
                 "found {found} values, expected one per x tick ({expected})"
             ),
             FigureProblem::NodeOutOfRange { stage, node } => {
-                write!(f, "found node {node} of stage {stage}, which does not exist")
+                write!(
+                    f,
+                    "found node {node} of stage {stage}, which does not exist"
+                )
             }
             FigureProblem::LinkNotAdjacent { from, to } => write!(
                 f,

@@ -104,7 +104,9 @@ mod tests {
         assert!((m - 1767.0).abs() < 1e-9, "M = {m}");
         let zero = text_width("0", 2048.0, Weight::Regular);
         assert!((zero - 1303.0).abs() < 1e-9, "0 = {zero}");
-        assert!(text_width("Median", 12.0, Weight::Bold) > text_width("Median", 12.0, Weight::Regular));
+        assert!(
+            text_width("Median", 12.0, Weight::Bold) > text_width("Median", 12.0, Weight::Regular)
+        );
         assert!(text_width("≥ 5", 12.0, Weight::Regular) > 0.0);
     }
 }

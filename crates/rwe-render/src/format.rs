@@ -268,7 +268,10 @@ impl Formatter {
     /// Mean and standard deviation: `"12.3 (4.5)"`; a missing SD (one observation) prints `NA`.
     #[must_use]
     pub fn mean_sd(&self, mean: f64, sd: Option<f64>) -> String {
-        let sd = sd.map_or_else(|| Token::NotApplicable.text().to_owned(), |s| self.number(s));
+        let sd = sd.map_or_else(
+            || Token::NotApplicable.text().to_owned(),
+            |s| self.number(s),
+        );
         format!("{} ({})", self.number(mean), sd)
     }
 
@@ -327,7 +330,11 @@ impl Formatter {
         let parsed = format!("{digits}e{exponent}").parse::<f64>();
         match parsed {
             Ok(value) => {
-                let text = if percent { format!("{digits}%") } else { digits };
+                let text = if percent {
+                    format!("{digits}%")
+                } else {
+                    digits
+                };
                 Cell::number(
                     text,
                     CellNumber {
@@ -343,7 +350,8 @@ impl Formatter {
     }
 
     fn percent_digits(&self, proportion: f64) -> Option<String> {
-        Decimal::from_f64(proportion).map(|d| d.shift(2).round(self.percent_decimals, self.rounding))
+        Decimal::from_f64(proportion)
+            .map(|d| d.shift(2).round(self.percent_decimals, self.rounding))
     }
 
     fn ratio_digits(&self, n: u64, denominator: u64) -> Option<String> {
@@ -464,7 +472,11 @@ impl Decimal {
         let integer: String = self.digits.iter().map(|d| char::from(b'0' + d)).collect();
         let zeros = usize::try_from(self.point - i32::try_from(self.digits.len()).unwrap_or(0))
             .unwrap_or(0);
-        let _ = write!(out, "{}", place_point(&format!("{integer}{}", "0".repeat(zeros)), decimals));
+        let _ = write!(
+            out,
+            "{}",
+            place_point(&format!("{integer}{}", "0".repeat(zeros)), decimals)
+        );
         out
     }
 }
@@ -629,7 +641,11 @@ mod tests {
         let c = f().percent_cell(0.0125);
         assert_eq!(c.text, "1.3%");
         let n = c.number.expect("numeric");
-        assert!((n.value - 0.013).abs() < 1e-15, "percent cell value {}", n.value);
+        assert!(
+            (n.value - 0.013).abs() < 1e-15,
+            "percent cell value {}",
+            n.value
+        );
         assert!(n.percent);
         let c = f().number_cell(2.675);
         assert_eq!(c.text, "2.7");

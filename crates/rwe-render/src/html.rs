@@ -160,7 +160,11 @@ impl Block {
             Block::Figure { id, svg, caption } => {
                 let _ = writeln!(out, "<figure id=\"{}\">", anchor(id));
                 out.push_str(strip_xml_declaration(svg).trim());
-                let _ = writeln!(out, "\n<figcaption>{}</figcaption>\n</figure>", escape(caption));
+                let _ = writeln!(
+                    out,
+                    "\n<figcaption>{}</figcaption>\n</figure>",
+                    escape(caption)
+                );
             }
             Block::Preformatted(text) => {
                 let _ = writeln!(out, "<pre>{}</pre>", escape(text));
@@ -188,7 +192,11 @@ impl Table {
         self.validate()?;
         let mut out = String::new();
         out.push_str("<div class=\"rwe-table-block\">\n");
-        let _ = writeln!(out, "<table class=\"rwe-table\" id=\"{}\">", anchor(&self.id));
+        let _ = writeln!(
+            out,
+            "<table class=\"rwe-table\" id=\"{}\">",
+            anchor(&self.id)
+        );
         if !self.title.is_empty() {
             let _ = writeln!(out, "<caption>{}</caption>", escape(&self.title));
         }
@@ -316,6 +324,9 @@ mod tests {
             "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;\u{FFFD}"
         );
         assert_eq!(anchor("Table 1 / EFS"), "Table-1---EFS");
-        assert_eq!(strip_xml_declaration("<?xml version=\"1.0\"?>\n<svg/>"), "\n<svg/>");
+        assert_eq!(
+            strip_xml_declaration("<?xml version=\"1.0\"?>\n<svg/>"),
+            "\n<svg/>"
+        );
     }
 }

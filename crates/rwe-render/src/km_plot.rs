@@ -15,7 +15,7 @@ use crate::font::Weight;
 use crate::format::Formatter;
 use crate::palette::Colour;
 use crate::suppress::SmallCellRule;
-use crate::svg::{centre_baseline, text_width, Anchor, LinearScale, PathData, Svg, TextStyle};
+use crate::svg::{Anchor, LinearScale, PathData, Svg, TextStyle, centre_baseline, text_width};
 
 /// One step of a survival curve: from `time` on, the curve is at `surv` (until the next step).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -267,12 +267,18 @@ impl KmFigure {
         }
         for curve in &self.curves {
             let at = |what: &str, i: usize| format!("curve \"{}\" {what} {i}", curve.label);
-            check_times(curve.steps.iter().map(|p| p.time), |i| at("step", i)).map_err(|(l, p)| fail(l, p))?;
-            check_times(curve.censored.iter().map(|p| p.time), |i| at("censor mark", i))
+            check_times(curve.steps.iter().map(|p| p.time), |i| at("step", i))
                 .map_err(|(l, p)| fail(l, p))?;
-            check_times(curve.band.iter().map(|p| p.time), |i| at("band point", i)).map_err(|(l, p)| fail(l, p))?;
-            check_times(std::iter::once(curve.end_time), |_| format!("curve \"{}\" end time", curve.label))
+            check_times(curve.censored.iter().map(|p| p.time), |i| {
+                at("censor mark", i)
+            })
+            .map_err(|(l, p)| fail(l, p))?;
+            check_times(curve.band.iter().map(|p| p.time), |i| at("band point", i))
                 .map_err(|(l, p)| fail(l, p))?;
+            check_times(std::iter::once(curve.end_time), |_| {
+                format!("curve \"{}\" end time", curve.label)
+            })
+            .map_err(|(l, p)| fail(l, p))?;
             let probabilities = curve
                 .steps
                 .iter()
@@ -299,7 +305,9 @@ impl KmFigure {
         for (i, a) in self.annotations.iter().enumerate() {
             let (time, surv) = match a {
                 Annotation::Median { time, .. } | Annotation::Landmark { time, .. } => (*time, 0.5),
-                Annotation::Point { time, surv, .. } | Annotation::Text { time, surv, .. } => (*time, *surv),
+                Annotation::Point { time, surv, .. } | Annotation::Text { time, surv, .. } => {
+                    (*time, *surv)
+                }
             };
             if !time.is_finite() || !surv.is_finite() {
                 return Err(fail(format!("annotation {i}"), FigureProblem::NotFinite));
@@ -334,11 +342,21 @@ impl KmFigure {
         for curve in &self.curves {
             let d = curve_path(curve, &layout);
             if !d.is_empty() {
-                svg.path(d.as_str(), None, Some((curve.colour, 2.0)), Some("km-curve"));
+                svg.path(
+                    d.as_str(),
+                    None,
+                    Some((curve.colour, 2.0)),
+                    Some("km-curve"),
+                );
             }
             let marks = censor_path(curve, &layout);
             if !marks.is_empty() {
-                svg.path(marks.as_str(), None, Some((curve.colour, 1.3)), Some("censor-marks"));
+                svg.path(
+                    marks.as_str(),
+                    None,
+                    Some((curve.colour, 1.3)),
+                    Some("censor-marks"),
+                );
             }
         }
         svg.end_group();
@@ -351,23 +369,57 @@ impl KmFigure {
     fn draw_axes(&self, svg: &mut Svg, l: &Layout) {
         let axis = Colour::rgb(0x22, 0x22, 0x22);
         svg.group("axes");
-        svg.line((l.plot_left, l.plot_bottom), (l.plot_right, l.plot_bottom), axis, 1.0, None);
-        svg.line((l.plot_left, l.plot_top), (l.plot_left, l.plot_bottom), axis, 1.0, None);
+        svg.line(
+            (l.plot_left, l.plot_bottom),
+            (l.plot_right, l.plot_bottom),
+            axis,
+            1.0,
+            None,
+        );
+        svg.line(
+            (l.plot_left, l.plot_top),
+            (l.plot_left, l.plot_bottom),
+            axis,
+            1.0,
+            None,
+        );
         for (tick, label) in self.x_ticks.iter().zip(&l.x_tick_labels) {
             let x = l.x.map(*tick);
-            svg.line((x, l.plot_bottom), (x, l.plot_bottom + TICK_LENGTH), axis, 1.0, None);
+            svg.line(
+                (x, l.plot_bottom),
+                (x, l.plot_bottom + TICK_LENGTH),
+                axis,
+                1.0,
+                None,
+            );
             let mut style = TextStyle::new(TICK_SIZE);
             style.anchor = Anchor::Middle;
             style.class = Some("x-tick");
-            svg.text(x, l.plot_bottom + TICK_LENGTH + 3.0 + TICK_SIZE, label, style);
+            svg.text(
+                x,
+                l.plot_bottom + TICK_LENGTH + 3.0 + TICK_SIZE,
+                label,
+                style,
+            );
         }
         for (tick, label) in Y_TICKS.iter().zip(&l.y_tick_labels) {
             let y = l.y.map(*tick);
-            svg.line((l.plot_left - TICK_LENGTH, y), (l.plot_left, y), axis, 1.0, None);
+            svg.line(
+                (l.plot_left - TICK_LENGTH, y),
+                (l.plot_left, y),
+                axis,
+                1.0,
+                None,
+            );
             let mut style = TextStyle::new(TICK_SIZE);
             style.anchor = Anchor::End;
             style.class = Some("y-tick");
-            svg.text(l.plot_left - TICK_LENGTH - 3.0, centre_baseline(y, TICK_SIZE), label, style);
+            svg.text(
+                l.plot_left - TICK_LENGTH - 3.0,
+                centre_baseline(y, TICK_SIZE),
+                label,
+                style,
+            );
         }
         let mut style = TextStyle::new(LABEL_SIZE);
         style.anchor = Anchor::Middle;
@@ -411,7 +463,8 @@ impl KmFigure {
                         let mut style = TextStyle::new(ANNOTATION_SIZE);
                         style.fill = *colour;
                         style.halo = true;
-                        let baseline = l.plot_bottom - 6.0 - median_labels * (ANNOTATION_SIZE + 4.0);
+                        let baseline =
+                            l.plot_bottom - 6.0 - median_labels * (ANNOTATION_SIZE + 4.0);
                         svg.text(x + 4.0, baseline, label, style);
                         median_labels += 1.0;
                     }
@@ -457,8 +510,11 @@ impl KmFigure {
     }
 
     fn legend_entries(&self) -> Vec<(String, Option<Colour>)> {
-        let mut entries: Vec<(String, Option<Colour>)> =
-            self.curves.iter().map(|c| (c.label.clone(), Some(c.colour))).collect();
+        let mut entries: Vec<(String, Option<Colour>)> = self
+            .curves
+            .iter()
+            .map(|c| (c.label.clone(), Some(c.colour)))
+            .collect();
         if self.curves.iter().any(|c| !c.censored.is_empty()) {
             entries.push(("Censored".to_owned(), None));
         }
@@ -476,7 +532,10 @@ impl KmFigure {
         match self.legend {
             LegendPosition::Top => {
                 for (row, items) in l.legend_rows.iter().enumerate() {
-                    let total: f64 = items.iter().map(|&i| entry_width(&entries[i].0)).sum::<f64>()
+                    let total: f64 = items
+                        .iter()
+                        .map(|&i| entry_width(&entries[i].0))
+                        .sum::<f64>()
                         + LEGEND_GAP * (items.len().saturating_sub(1) as f64);
                     let mut x = (l.plot_left + l.plot_right) / 2.0 - total / 2.0;
                     let y = l.legend_top + LEGEND_ROW * (row as f64) + LEGEND_ROW / 2.0;
@@ -485,7 +544,12 @@ impl KmFigure {
                         legend_swatch(svg, x, y, *colour);
                         let mut style = TextStyle::new(LEGEND_SIZE);
                         style.class = Some("legend-label");
-                        svg.text(x + LEGEND_SWATCH + 6.0, centre_baseline(y, LEGEND_SIZE), label, style);
+                        svg.text(
+                            x + LEGEND_SWATCH + 6.0,
+                            centre_baseline(y, LEGEND_SIZE),
+                            label,
+                            style,
+                        );
                         x += entry_width(label) + LEGEND_GAP;
                     }
                 }
@@ -508,7 +572,12 @@ impl KmFigure {
                     legend_swatch(svg, x0 + 8.0, y, *colour);
                     let mut style = TextStyle::new(LEGEND_SIZE);
                     style.class = Some("legend-label");
-                    svg.text(x0 + 8.0 + LEGEND_SWATCH + 6.0, centre_baseline(y, LEGEND_SIZE), label, style);
+                    svg.text(
+                        x0 + 8.0 + LEGEND_SWATCH + 6.0,
+                        centre_baseline(y, LEGEND_SIZE),
+                        label,
+                        style,
+                    );
                 }
             }
             LegendPosition::Hidden => {}
@@ -532,7 +601,12 @@ impl KmFigure {
             label_style.weight = Weight::Bold;
             label_style.fill = row.colour;
             label_style.class = Some("risk-label");
-            svg.text(l.plot_left - first_risk_half_width(self) - 12.0, baseline, &row.label, label_style);
+            svg.text(
+                l.plot_left - first_risk_half_width(self) - 12.0,
+                baseline,
+                &row.label,
+                label_style,
+            );
             for (tick, cell) in self.x_ticks.iter().zip(&row.cells) {
                 let mut style = TextStyle::new(RISK_SIZE);
                 style.anchor = Anchor::Middle;
@@ -562,8 +636,16 @@ fn legend_swatch(svg: &mut Svg, x: f64, y: f64, colour: Option<Colour>) {
         None => {
             let mut d = PathData::default();
             let cx = x + LEGEND_SWATCH / 2.0;
-            d.move_to(cx - 4.0, y).line_to(cx + 4.0, y).move_to(cx, y - 4.0).line_to(cx, y + 4.0);
-            svg.path(d.as_str(), None, Some((Colour::rgb(0x44, 0x44, 0x44), 1.3)), None);
+            d.move_to(cx - 4.0, y)
+                .line_to(cx + 4.0, y)
+                .move_to(cx, y - 4.0)
+                .line_to(cx, y + 4.0);
+            svg.path(
+                d.as_str(),
+                None,
+                Some((Colour::rgb(0x44, 0x44, 0x44), 1.3)),
+                None,
+            );
         }
     }
 }
@@ -619,15 +701,23 @@ impl Layout {
                 .map(|t| text_width(t, size, weight))
                 .fold(0.0, f64::max)
         };
-        let y_axis_space = 6.0 + LABEL_SIZE + 10.0 + widest(&y_tick_labels, TICK_SIZE, Weight::Regular) + TICK_LENGTH + 6.0;
+        let y_axis_space = 6.0
+            + LABEL_SIZE
+            + 10.0
+            + widest(&y_tick_labels, TICK_SIZE, Weight::Regular)
+            + TICK_LENGTH
+            + 6.0;
         let risk_labels: Vec<String> = fig
             .risk_table
             .as_ref()
             .map(|r| r.rows.iter().map(|row| row.label.clone()).collect())
             .unwrap_or_default();
-        let risk_space = widest(&risk_labels, RISK_SIZE, Weight::Bold) + first_risk_half_width(fig) + 22.0;
+        let risk_space =
+            widest(&risk_labels, RISK_SIZE, Weight::Bold) + first_risk_half_width(fig) + 22.0;
         let plot_left = y_axis_space.max(risk_space).max(48.0);
-        let last_tick = x_tick_labels.last().map_or(0.0, |t| text_width(t, TICK_SIZE, Weight::Regular));
+        let last_tick = x_tick_labels
+            .last()
+            .map_or(0.0, |t| text_width(t, TICK_SIZE, Weight::Regular));
         let last_cells = fig
             .risk_table
             .as_ref()
@@ -709,7 +799,10 @@ pub(crate) fn tick_labels(ticks: &[f64], formatter: &Formatter) -> Vec<String> {
             })
         })
         .unwrap_or(3);
-    ticks.iter().map(|&t| formatter.fixed(t, decimals)).collect()
+    ticks
+        .iter()
+        .map(|&t| formatter.fixed(t, decimals))
+        .collect()
 }
 
 fn check_times(
@@ -725,7 +818,10 @@ fn check_times(
             return Err((location(i), FigureProblem::NegativeTime { time: t }));
         }
         if t < previous {
-            return Err((location(i), FigureProblem::TimeDecreasing { time: t, previous }));
+            return Err((
+                location(i),
+                FigureProblem::TimeDecreasing { time: t, previous },
+            ));
         }
         previous = t;
     }
@@ -803,9 +899,16 @@ fn curve_path(curve: &KmCurve, l: &Layout) -> PathData {
 fn censor_path(curve: &KmCurve, l: &Layout) -> PathData {
     let (d0, d1) = l.x.domain();
     let mut d = PathData::default();
-    for p in curve.censored.iter().filter(|p| p.time >= d0 && p.time <= d1) {
+    for p in curve
+        .censored
+        .iter()
+        .filter(|p| p.time >= d0 && p.time <= d1)
+    {
         let (x, y) = (l.x.map(p.time), l.y.map(p.surv));
-        d.move_to(x - 4.0, y).line_to(x + 4.0, y).move_to(x, y - 4.0).line_to(x, y + 4.0);
+        d.move_to(x - 4.0, y)
+            .line_to(x + 4.0, y)
+            .move_to(x, y - 4.0)
+            .line_to(x, y + 4.0);
     }
     d
 }
@@ -847,7 +950,14 @@ mod tests {
         let v = step_vertices(0.0, 1.0, &[(2.0, 0.8), (5.0, 0.5)], 9.0);
         assert_eq!(
             v,
-            vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.8), (5.0, 0.8), (5.0, 0.5), (9.0, 0.5)]
+            vec![
+                (0.0, 1.0),
+                (2.0, 1.0),
+                (2.0, 0.8),
+                (5.0, 0.8),
+                (5.0, 0.5),
+                (9.0, 0.5)
+            ]
         );
         // Axis 0..4: the curve stops at 4 on the 0.8 level.
         assert_eq!(
@@ -866,13 +976,17 @@ mod tests {
         let f = Formatter::default();
         assert_eq!(tick_labels(&[0.0, 6.0, 12.0], &f), vec!["0", "6", "12"]);
         assert_eq!(tick_labels(&[0.0, 0.5, 1.0], &f), vec!["0.0", "0.5", "1.0"]);
-        assert_eq!(tick_labels(&Y_TICKS, &f), vec!["0.00", "0.25", "0.50", "0.75", "1.00"]);
+        assert_eq!(
+            tick_labels(&Y_TICKS, &f),
+            vec!["0.00", "0.25", "0.50", "0.75", "1.00"]
+        );
     }
 
     #[test]
     fn risk_rows_format_counts_events_and_masks() {
         let c = Colour::rgb(0, 0, 0);
-        let row = RiskRow::from_counts("ND", c, &[100, 90, 3, 0], Some(&[0, 8, 20, 21]), None).unwrap();
+        let row =
+            RiskRow::from_counts("ND", c, &[100, 90, 3, 0], Some(&[0, 8, 20, 21]), None).unwrap();
         assert_eq!(row.cells, vec!["100 (0)", "90 (8)", "3 (20)", "0 (21)"]);
         let rule = SmallCellRule::new(5);
         let row = RiskRow::from_counts("ND", c, &[100, 3, 0], None, Some(&rule)).unwrap();

@@ -28,7 +28,13 @@ impl Table {
             .collect();
         push_row(&mut out, &header);
         let rule: Vec<String> = (0..header.len())
-            .map(|i| if i == 0 { ":---".to_owned() } else { ":---:".to_owned() })
+            .map(|i| {
+                if i == 0 {
+                    ":---".to_owned()
+                } else {
+                    ":---:".to_owned()
+                }
+            })
             .collect();
         push_row(&mut out, &rule);
         for row in &self.rows {

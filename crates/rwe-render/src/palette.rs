@@ -198,7 +198,10 @@ mod tests {
         let too_many: Vec<String> = (0..8).map(|i| format!("g{i}")).collect();
         assert!(matches!(
             palette.assign(too_many.iter().map(String::as_str)),
-            Err(RenderError::PaletteExhausted { labels: 8, colours: 8 })
+            Err(RenderError::PaletteExhausted {
+                labels: 8,
+                colours: 8
+            })
         ));
     }
 

@@ -54,7 +54,8 @@ pub fn svg_to_png(svg: &str, options: &PngOptions) -> Result<Vec<u8>, RenderErro
         fontdb: font_database(),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &usvg_options).map_err(|source| RenderError::Svg { source })?;
+    let tree =
+        usvg::Tree::from_str(svg, &usvg_options).map_err(|source| RenderError::Svg { source })?;
     let size = tree.size();
     let width = f64::from(size.width() * options.scale).ceil();
     let height = f64::from(size.height() * options.scale).ceil();
@@ -70,7 +71,7 @@ pub fn svg_to_png(svg: &str, options: &PngOptions) -> Result<Vec<u8>, RenderErro
         Transform::from_scale(options.scale, options.scale),
         &mut pixmap.as_mut(),
     );
-    pixmap
-        .encode_png()
-        .map_err(|e| RenderError::PngEncode { source: Box::new(e) })
+    pixmap.encode_png().map_err(|e| RenderError::PngEncode {
+        source: Box::new(e),
+    })
 }

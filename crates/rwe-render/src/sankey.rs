@@ -20,8 +20,8 @@ use crate::error::{FigureProblem, RenderError};
 use crate::font::Weight;
 use crate::format::Formatter;
 use crate::palette::{Colour, NEUTRAL};
-use crate::suppress::{suppress, SmallCellRule};
-use crate::svg::{centre_baseline, text_width, Anchor, PathData, Svg, TextStyle};
+use crate::suppress::{SmallCellRule, suppress};
+use crate::svg::{Anchor, PathData, Svg, TextStyle, centre_baseline, text_width};
 use crate::table::{BodyRow, Cell, HeaderCell, Table};
 
 /// A node: one category of one stage.
@@ -57,7 +57,9 @@ impl SankeyNode {
     }
 
     fn shown_count(&self) -> String {
-        self.count_text.clone().unwrap_or_else(|| self.count.to_string())
+        self.count_text
+            .clone()
+            .unwrap_or_else(|| self.count.to_string())
     }
 }
 
@@ -203,7 +205,11 @@ impl SankeyFigure {
             location,
             problem,
         };
-        if self.stages.iter().all(|s| s.nodes.iter().all(|n| n.count == 0)) {
+        if self
+            .stages
+            .iter()
+            .all(|s| s.nodes.iter().all(|n| n.count == 0))
+        {
             return Err(fail("stages".into(), FigureProblem::Empty));
         }
         for (i, link) in self.links.iter().enumerate() {
@@ -231,8 +237,18 @@ impl SankeyFigure {
         for (s, stage) in self.stages.iter().enumerate() {
             for (n, node) in stage.nodes.iter().enumerate() {
                 let here = NodeRef { stage: s, node: n };
-                let out: u64 = self.links.iter().filter(|l| l.source == here).map(|l| l.count).sum();
-                let inc: u64 = self.links.iter().filter(|l| l.target == here).map(|l| l.count).sum();
+                let out: u64 = self
+                    .links
+                    .iter()
+                    .filter(|l| l.source == here)
+                    .map(|l| l.count)
+                    .sum();
+                let inc: u64 = self
+                    .links
+                    .iter()
+                    .filter(|l| l.target == here)
+                    .map(|l| l.count)
+                    .sum();
                 let link_total = out.max(inc);
                 if link_total > node.count {
                     return Err(fail(
@@ -266,14 +282,20 @@ impl SankeyFigure {
             let mut style = TextStyle::new(STAGE_SIZE);
             style.weight = Weight::Bold;
             style.class = Some("stage-label");
-            svg.text(layout.column_x[s], layout.stage_label_y, &stage.label, style);
+            svg.text(
+                layout.column_x[s],
+                layout.stage_label_y,
+                &stage.label,
+                style,
+            );
         }
         svg.end_group();
 
         svg.group("links");
         let mut link_labels: Vec<(usize, f64, f64, String)> = Vec::new();
         for (i, link) in self.links.iter().enumerate() {
-            let (Some(source), Some(target)) = (self.node(link.source), self.node(link.target)) else {
+            let (Some(source), Some(target)) = (self.node(link.source), self.node(link.target))
+            else {
                 continue;
             };
             let width = link.count as f64 * layout.scale;
@@ -308,7 +330,14 @@ impl SankeyFigure {
                     continue;
                 }
                 let (top, height) = layout.node_box[s][n];
-                svg.rect(layout.column_x[s], top, NODE_WIDTH, height, node.colour.unwrap_or(NEUTRAL), 1.0);
+                svg.rect(
+                    layout.column_x[s],
+                    top,
+                    NODE_WIDTH,
+                    height,
+                    node.colour.unwrap_or(NEUTRAL),
+                    1.0,
+                );
             }
         }
         svg.end_group();
@@ -332,7 +361,10 @@ impl SankeyFigure {
                 .filter(|(_, node)| node.count > 0)
                 .map(|(n, node)| {
                     let (top, height) = layout.node_box[s][n];
-                    (top + height / 2.0, format!("{} ({})", node.label, node.shown_count()))
+                    (
+                        top + height / 2.0,
+                        format!("{} ({})", node.label, node.shown_count()),
+                    )
                 })
                 .collect();
             separate(&mut centres, NODE_LABEL_SIZE + 2.0);
@@ -473,7 +505,9 @@ impl SankeyFigure {
         let mut order: Vec<usize> = (0..self.paths.len()).collect();
         order.sort_by(|&a, &b| {
             let (pa, pb) = (&self.paths[a], &self.paths[b]);
-            pb.count.cmp(&pa.count).then_with(|| pa.nodes.cmp(&pb.nodes))
+            pb.count
+                .cmp(&pa.count)
+                .then_with(|| pa.nodes.cmp(&pb.nodes))
         });
         let counts: Vec<Vec<u64>> = order.iter().map(|&i| vec![self.paths[i].count]).collect();
         let total: u64 = counts.iter().map(|c| c[0]).sum();
@@ -505,14 +539,10 @@ impl SankeyFigure {
                 };
                 labels.push(label);
             }
-            let status = hidden.as_ref().map(|h| h.cell(row, 0));
-            let count_cell = match (rule, status) {
-                (Some(r), Some(s)) => match r.mask(s) {
-                    Some(mask) => Cell::suppressed(mask),
-                    None => Cell::text(formatter.n_pct(path.count, total)),
-                },
-                _ => Cell::text(formatter.n_pct(path.count, total)),
-            };
+            let mut count_cell = Cell::text(formatter.n_pct(path.count, total));
+            if let (Some(r), Some(h)) = (rule, &hidden) {
+                count_cell = count_cell.masked(r, h.cell(row, 0));
+            }
             let mut labels = labels.into_iter();
             let first = labels.next().unwrap_or_default();
             let mut cells: Vec<Cell> = labels.map(Cell::text).collect();
@@ -520,14 +550,11 @@ impl SankeyFigure {
             rows.push(BodyRow::new(first, 0, cells));
         }
         let mut total_cells: Vec<Cell> = (1..self.stages.len()).map(|_| Cell::empty()).collect();
-        let total_mask = match (rule, &hidden) {
-            (Some(r), Some(h)) => r.mask(h.column_total(0)),
-            _ => None,
-        };
-        total_cells.push(match total_mask {
-            Some(mask) => Cell::suppressed(mask),
-            None => Cell::text(formatter.n_pct(total, total)),
-        });
+        let mut total_cell = Cell::text(formatter.n_pct(total, total));
+        if let (Some(r), Some(h)) = (rule, &hidden) {
+            total_cell = total_cell.masked(r, h.column_total(0));
+        }
+        total_cells.push(total_cell);
         let mut total_row = BodyRow::new("Total", 0, total_cells);
         total_row.bold = true;
         rows.push(total_row);
@@ -620,10 +647,22 @@ mod tests {
     fn paths_sum_into_nodes_and_links() {
         // ND→1→HSCT 20, ND→1→None 10, ND→2+→HSCT 15, ND→2+ (no next stage) 3.
         let paths = vec![
-            PathCount { nodes: vec![0, 0, 0], count: 20 },
-            PathCount { nodes: vec![0, 0, 1], count: 10 },
-            PathCount { nodes: vec![0, 1, 0], count: 15 },
-            PathCount { nodes: vec![0, 1], count: 3 },
+            PathCount {
+                nodes: vec![0, 0, 0],
+                count: 20,
+            },
+            PathCount {
+                nodes: vec![0, 0, 1],
+                count: 10,
+            },
+            PathCount {
+                nodes: vec![0, 1, 0],
+                count: 15,
+            },
+            PathCount {
+                nodes: vec![0, 1],
+                count: 3,
+            },
         ];
         let fig = SankeyFigure::from_paths("s", None, stages(), paths).unwrap();
         let counts: Vec<Vec<u64>> = fig
@@ -640,7 +679,13 @@ mod tests {
             .collect();
         assert_eq!(
             links,
-            vec![(0, 0, 0, 30), (0, 0, 1, 18), (1, 0, 0, 20), (1, 0, 1, 10), (1, 1, 0, 15)]
+            vec![
+                (0, 0, 0, 30),
+                (0, 0, 1, 18),
+                (1, 0, 0, 20),
+                (1, 0, 1, 10),
+                (1, 1, 0, 15)
+            ]
         );
         assert!(fig.validate().is_ok());
     }
@@ -651,7 +696,10 @@ mod tests {
             "s",
             None,
             stages(),
-            vec![PathCount { nodes: vec![0, 0, 0], count: 5 }],
+            vec![PathCount {
+                nodes: vec![0, 0, 0],
+                count: 5,
+            }],
         )
         .unwrap();
         fig.links[0].count = 6;
@@ -668,19 +716,44 @@ mod tests {
                 ..
             })
         ));
-        assert!(SankeyFigure::from_paths("s", None, stages(), vec![PathCount { nodes: vec![0, 5], count: 1 }]).is_err());
+        assert!(
+            SankeyFigure::from_paths(
+                "s",
+                None,
+                stages(),
+                vec![PathCount {
+                    nodes: vec![0, 5],
+                    count: 1
+                }]
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn path_table_masks_small_paths_with_a_partner() {
         let paths = vec![
-            PathCount { nodes: vec![0, 0, 0], count: 20 },
-            PathCount { nodes: vec![0, 0, 1], count: 10 },
-            PathCount { nodes: vec![0, 1], count: 3 },
+            PathCount {
+                nodes: vec![0, 0, 0],
+                count: 20,
+            },
+            PathCount {
+                nodes: vec![0, 0, 1],
+                count: 10,
+            },
+            PathCount {
+                nodes: vec![0, 1],
+                count: 3,
+            },
         ];
         let fig = SankeyFigure::from_paths("s", None, stages(), paths).unwrap();
         let t = fig
-            .path_table("t", "Paths", &Formatter::default(), Some(&SmallCellRule::new(5)))
+            .path_table(
+                "t",
+                "Paths",
+                &Formatter::default(),
+                Some(&SmallCellRule::new(5)),
+            )
             .unwrap();
         let texts: Vec<Vec<String>> = t
             .rows

@@ -251,7 +251,11 @@ pub fn suppress(counts: &[Vec<u64>], rule: &SmallCellRule) -> Result<Suppression
 }
 
 /// The grid with a totals column and a totals row appended.
-fn with_totals(counts: &[Vec<u64>], rows: usize, columns: usize) -> Result<Vec<Vec<u64>>, RenderError> {
+fn with_totals(
+    counts: &[Vec<u64>],
+    rows: usize,
+    columns: usize,
+) -> Result<Vec<Vec<u64>>, RenderError> {
     let mut full: Vec<Vec<u64>> = Vec::with_capacity(rows + 1);
     let mut column_totals = vec![0u64; columns + 1];
     for r in counts {
@@ -538,7 +542,10 @@ mod tests {
         // 10 10 | 20       columns 0, 1 and the totals column each had one hidden cell → 10, 10, 20 hidden.
         // 11 11 | 22
         let s = suppress(&[vec![1, 1], vec![10, 10]], &SmallCellRule::new(3)).unwrap();
-        assert_eq!(hidden_cells(&s, Hidden::Primary), vec![(0, 0), (0, 1), (0, 2)]);
+        assert_eq!(
+            hidden_cells(&s, Hidden::Primary),
+            vec![(0, 0), (0, 1), (0, 2)]
+        );
         assert_eq!(
             hidden_cells(&s, Hidden::Complementary),
             vec![(1, 0), (1, 1), (1, 2)]
@@ -562,7 +569,17 @@ mod tests {
         let s = suppress(&counts, &rule).unwrap();
         assert_eq!(
             hidden_cells(&s, Hidden::Primary),
-            vec![(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)]
+            vec![
+                (0, 0),
+                (0, 1),
+                (1, 0),
+                (1, 1),
+                (1, 2),
+                (2, 2),
+                (2, 3),
+                (3, 2),
+                (3, 3)
+            ]
         );
         assert_eq!(hidden_cells(&s, Hidden::Complementary), vec![(2, 0)]);
         assert!(recoverable(&s).is_empty());
@@ -580,7 +597,17 @@ mod tests {
         let values = with_totals(&counts, 4, 4).unwrap();
         let full = values
             .iter()
-            .map(|r| r.iter().map(|&n| if n > 0 && n < 5 { Hidden::Primary } else { Hidden::Shown }).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|&n| {
+                        if n > 0 && n < 5 {
+                            Hidden::Primary
+                        } else {
+                            Hidden::Shown
+                        }
+                    })
+                    .collect()
+            })
             .collect();
         assert_eq!(recoverable(&Suppression { full }), vec![(1, 2)]);
     }
@@ -589,7 +616,10 @@ mod tests {
     fn zeros_are_shown_unless_asked_and_k_of_one_hides_nothing() {
         let s = suppress(&[vec![0, 10], vec![10, 10]], &SmallCellRule::new(5)).unwrap();
         assert!(!s.any_hidden());
-        let rule = SmallCellRule { min_count: 5, suppress_zeros: true };
+        let rule = SmallCellRule {
+            min_count: 5,
+            suppress_zeros: true,
+        };
         let s = suppress(&[vec![0, 10], vec![10, 10]], &rule).unwrap();
         assert_eq!(s.cell(0, 0), Hidden::Primary);
         assert!(recoverable(&s).is_empty());
@@ -605,7 +635,11 @@ mod tests {
         assert_eq!(rule.mask(Hidden::Shown), None);
         assert!(matches!(
             suppress(&[vec![1, 2], vec![3]], &rule),
-            Err(RenderError::RaggedGrid { row: 1, found: 1, expected: 2 })
+            Err(RenderError::RaggedGrid {
+                row: 1,
+                found: 1,
+                expected: 2
+            })
         ));
         assert!(matches!(
             suppress(&[vec![u64::MAX, 1]], &rule),

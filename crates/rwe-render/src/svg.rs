@@ -123,10 +123,10 @@ impl Svg {
     /// Opens the document with a white background.
     pub(crate) fn new(width: f64, height: f64, title: Option<&str>) -> Svg {
         let mut out = String::new();
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-             font-family=\"{family}\" role=\"img\">\n",
+             font-family=\"{family}\" role=\"img\">",
             w = num(width),
             h = num(height),
             family = font::FAMILY
@@ -154,7 +154,14 @@ impl Svg {
     }
 
     /// A straight line.
-    pub(crate) fn line(&mut self, from: (f64, f64), to: (f64, f64), stroke: Colour, width: f64, dash: Option<&str>) {
+    pub(crate) fn line(
+        &mut self,
+        from: (f64, f64),
+        to: (f64, f64),
+        stroke: Colour,
+        width: f64,
+        dash: Option<&str>,
+    ) {
         let dash = dash.map_or_else(String::new, |d| format!(" stroke-dasharray=\"{d}\""));
         let _ = writeln!(
             self.out,
@@ -169,7 +176,15 @@ impl Svg {
     }
 
     /// A rectangle.
-    pub(crate) fn rect(&mut self, x: f64, y: f64, width: f64, height: f64, fill: Colour, opacity: f64) {
+    pub(crate) fn rect(
+        &mut self,
+        x: f64,
+        y: f64,
+        width: f64,
+        height: f64,
+        fill: Colour,
+        opacity: f64,
+    ) {
         let opacity = if opacity < 1.0 {
             format!(" fill-opacity=\"{}\"", num(opacity))
         } else {
@@ -199,7 +214,13 @@ impl Svg {
     }
 
     /// A path; `fill` `None` means an unfilled stroke, `stroke` `None` a filled shape without outline.
-    pub(crate) fn path(&mut self, d: &str, fill: Option<(Colour, f64)>, stroke: Option<(Colour, f64)>, class: Option<&str>) {
+    pub(crate) fn path(
+        &mut self,
+        d: &str,
+        fill: Option<(Colour, f64)>,
+        stroke: Option<(Colour, f64)>,
+        class: Option<&str>,
+    ) {
         let fill = match fill {
             Some((c, o)) if o < 1.0 => format!("fill=\"{}\" fill-opacity=\"{}\"", c.hex(), num(o)),
             Some((c, _)) => format!("fill=\"{}\"", c.hex()),
@@ -273,7 +294,12 @@ impl PathData {
         self.command(&format!("L{} {}", num(x), num(y)))
     }
 
-    pub(crate) fn curve_to(&mut self, c1: (f64, f64), c2: (f64, f64), to: (f64, f64)) -> &mut PathData {
+    pub(crate) fn curve_to(
+        &mut self,
+        c1: (f64, f64),
+        c2: (f64, f64),
+        to: (f64, f64),
+    ) -> &mut PathData {
         self.command(&format!(
             "C{} {} {} {} {} {}",
             num(c1.0),

@@ -7,6 +7,7 @@
 //! XLSX keeps numbers as numbers) and a flag saying the value was hidden by small-cell suppression.
 
 use crate::error::RenderError;
+use crate::suppress::{Hidden, SmallCellRule};
 
 /// The number behind a printed cell, for backends that store numbers (XLSX).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +66,29 @@ impl Cell {
             text: mask.into(),
             number: None,
             suppressed: true,
+        }
+    }
+}
+
+impl Cell {
+    /// This cell, or the rule's mask when `status` says the value is hidden: the one place where a
+    /// [`Suppression`](crate::Suppression) result turns into what every backend prints.
+    ///
+    /// ```
+    /// use rwe_render::{suppress, Cell, Formatter, SmallCellRule};
+    ///
+    /// let rule = SmallCellRule::new(5);
+    /// let counts = vec![vec![3, 10], vec![12, 20]];
+    /// let hidden = suppress(&counts, &rule).unwrap();
+    /// let f = Formatter::default();
+    /// let cell = Cell::from(f.n_pct(3, 15)).masked(&rule, hidden.cell(0, 0));
+    /// assert_eq!((cell.text.as_str(), cell.suppressed), ("<5", true));
+    /// ```
+    #[must_use]
+    pub fn masked(self, rule: &SmallCellRule, status: Hidden) -> Cell {
+        match rule.mask(status) {
+            Some(mask) => Cell::suppressed(mask),
+            None => self,
         }
     }
 }

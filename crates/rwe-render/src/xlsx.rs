@@ -51,7 +51,9 @@ impl Table {
         let bold = Format::new().set_bold();
         let header_last = self.header.len().saturating_sub(1);
         let header_format = |i: usize, first_col: bool| {
-            let mut f = Format::new().set_bold().set_align(FormatAlign::VerticalCenter);
+            let mut f = Format::new()
+                .set_bold()
+                .set_align(FormatAlign::VerticalCenter);
             f = if first_col {
                 f.set_align(FormatAlign::Left)
             } else {
@@ -109,7 +111,12 @@ impl Table {
                             sheet.write_number_with_format(row, col_num(c), number.value, &f)?;
                         }
                         _ => {
-                            sheet.write_string_with_format(row, col_num(c), &cell.text, &centred)?;
+                            sheet.write_string_with_format(
+                                row,
+                                col_num(c),
+                                &cell.text,
+                                &centred,
+                            )?;
                         }
                     },
                     None => {

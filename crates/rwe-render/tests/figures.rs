@@ -6,8 +6,8 @@ mod common;
 
 use resvg::tiny_skia::Pixmap;
 use rwe_render::{
-    svg_to_png, Formatter, KmFigure, LegendPosition, PngOptions, RiskRow, RiskTable, SurvivalAxis,
-    SurvivalPoint,
+    Formatter, KmFigure, LegendPosition, PngOptions, RiskRow, RiskTable, SurvivalAxis,
+    SurvivalPoint, svg_to_png,
 };
 
 #[test]
@@ -47,7 +47,12 @@ fn texts_with_class(svg: &str, class: &str) -> Vec<(String, String, String)> {
 fn assert_risk_table_aligned(fig: &KmFigure) {
     let svg = fig.to_svg(&Formatter::default()).unwrap();
     let ticks = texts_with_class(&svg, "x-tick");
-    assert_eq!(ticks.len(), fig.x_ticks.len(), "figure {}: one label per tick", fig.id);
+    assert_eq!(
+        ticks.len(),
+        fig.x_ticks.len(),
+        "figure {}: one label per tick",
+        fig.id
+    );
     let cells = texts_with_class(&svg, "risk-count");
     let rows = fig.risk_table.as_ref().unwrap().rows.len();
     assert_eq!(cells.len(), rows * ticks.len());
@@ -60,7 +65,10 @@ fn assert_risk_table_aligned(fig: &KmFigure) {
             );
         }
         // One baseline per row.
-        assert!(row.iter().all(|c| c.1 == row[0].1), "row {r} is not on one line");
+        assert!(
+            row.iter().all(|c| c.1 == row[0].1),
+            "row {r} is not on one line"
+        );
     }
     // The tick positions are a linear function of the tick values (one scale for the whole axis).
     let xs: Vec<f64> = ticks.iter().map(|t| t.0.parse().unwrap()).collect();
@@ -69,7 +77,10 @@ fn assert_risk_table_aligned(fig: &KmFigure) {
     for (t, x) in fig.x_ticks.iter().zip(&xs) {
         let expected = x0 + (t - t0) / (t1 - t0) * (x1 - x0);
         // SVG coordinates are printed to 0.01 px.
-        assert!((x - expected).abs() <= 0.01, "tick {t}: x {x}, expected {expected}");
+        assert!(
+            (x - expected).abs() <= 0.01,
+            "tick {t}: x {x}, expected {expected}"
+        );
     }
 }
 
@@ -78,8 +89,14 @@ fn numbers_at_risk_sit_exactly_under_the_ticks() {
     let fig = common::km_figure();
     assert_risk_table_aligned(&fig);
     let svg = fig.to_svg(&Formatter::default()).unwrap();
-    let labels: Vec<String> = texts_with_class(&svg, "x-tick").into_iter().map(|t| t.2).collect();
-    assert_eq!(labels, vec!["0", "3", "6", "9", "12", "15", "18", "21", "24"]);
+    let labels: Vec<String> = texts_with_class(&svg, "x-tick")
+        .into_iter()
+        .map(|t| t.2)
+        .collect();
+    assert_eq!(
+        labels,
+        vec!["0", "3", "6", "9", "12", "15", "18", "21", "24"]
+    );
     let first_row: Vec<String> = texts_with_class(&svg, "risk-count")
         .into_iter()
         .take(3)
@@ -94,7 +111,10 @@ fn alignment_holds_for_uneven_ticks_an_offset_axis_and_other_widths() {
     for (ticks, width) in [
         (vec![0.0, 1.0, 6.0, 12.0, 24.0], 760.0),
         (vec![3.0, 6.0, 9.0], 500.0),
-        (vec![0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0], 1100.0),
+        (
+            vec![0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0],
+            1100.0,
+        ),
     ] {
         let mut fig = KmFigure::new("aligned", "Years", "Overall survival", ticks.clone());
         fig.width = width;
@@ -103,7 +123,10 @@ fn alignment_holds_for_uneven_ticks_an_offset_axis_and_other_widths() {
         fig.curves = vec![rwe_render::KmCurve {
             label: "All patients with a long label".into(),
             colour,
-            steps: vec![SurvivalPoint { time: 0.7, surv: 0.8 }],
+            steps: vec![SurvivalPoint {
+                time: 0.7,
+                surv: 0.8,
+            }],
             end_time: 4.2,
             censored: vec![],
             band: vec![],
@@ -111,7 +134,16 @@ fn alignment_holds_for_uneven_ticks_an_offset_axis_and_other_widths() {
         let counts: Vec<u64> = (0..ticks.len() as u64).map(|i| 1000 - 90 * i).collect();
         fig.risk_table = Some(RiskTable {
             title: "Number at risk".into(),
-            rows: vec![RiskRow::from_counts("All patients with a long label", colour, &counts, None, None).unwrap()],
+            rows: vec![
+                RiskRow::from_counts(
+                    "All patients with a long label",
+                    colour,
+                    &counts,
+                    None,
+                    None,
+                )
+                .unwrap(),
+            ],
         });
         assert_risk_table_aligned(&fig);
     }
@@ -122,7 +154,10 @@ fn percent_axis_labels() {
     let mut fig = common::km_figure();
     fig.y_axis = SurvivalAxis::Percent;
     let svg = fig.to_svg(&Formatter::default()).unwrap();
-    let labels: Vec<String> = texts_with_class(&svg, "y-tick").into_iter().map(|t| t.2).collect();
+    let labels: Vec<String> = texts_with_class(&svg, "y-tick")
+        .into_iter()
+        .map(|t| t.2)
+        .collect();
     assert_eq!(labels, vec!["0%", "25%", "50%", "75%", "100%"]);
 }
 
@@ -192,13 +227,24 @@ fn km_png_has_the_svg_size_and_draws_curves_and_text() {
     let svg = fig.to_svg(&Formatter::default()).unwrap();
     let png = decode(&svg_to_png(&svg, &PngOptions { scale: 1.0 }).unwrap());
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let height: f64 = doc.root_element().attribute("height").unwrap().parse().unwrap();
+    let height: f64 = doc
+        .root_element()
+        .attribute("height")
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(png.width(), 760);
     assert_eq!(f64::from(png.height()), height.ceil());
     // White background in the corner; the ND blue (#0072B2) curve and legend are drawn.
     let corner = png.pixel(0, 0).unwrap().demultiply();
-    assert_eq!((corner.red(), corner.green(), corner.blue(), corner.alpha()), (255, 255, 255, 255));
-    assert!(count_near(&png, (0x00, 0x72, 0xB2), 10) > 500, "ND curve pixels");
+    assert_eq!(
+        (corner.red(), corner.green(), corner.blue(), corner.alpha()),
+        (255, 255, 255, 255)
+    );
+    assert!(
+        count_near(&png, (0x00, 0x72, 0xB2), 10) > 500,
+        "ND curve pixels"
+    );
     // Text is drawn: the band under the x axis (tick labels) has dark pixels. With a missing font resvg
     // silently drops text, which this catches.
     let baseline: f64 = texts_with_class(&svg, "x-tick")[0].1.parse().unwrap();
@@ -207,7 +253,10 @@ fn km_png_has_the_svg_size_and_draws_curves_and_text() {
         .flat_map(|y| (0..png.width()).map(move |x| (x, y)))
         .filter(|&(x, y)| png.pixel(x, y).unwrap().demultiply().red() < 100)
         .count();
-    assert!(dark_in_tick_band > 100, "tick labels drawn: {dark_in_tick_band} dark pixels");
+    assert!(
+        dark_in_tick_band > 100,
+        "tick labels drawn: {dark_in_tick_band} dark pixels"
+    );
     // Scale 2 doubles both sides.
     let png2 = decode(&svg_to_png(&svg, &PngOptions { scale: 2.0 }).unwrap());
     assert_eq!((png2.width(), png2.height()), (1520, png.height() * 2));
@@ -215,7 +264,13 @@ fn km_png_has_the_svg_size_and_draws_curves_and_text() {
 
 #[test]
 fn every_generic_font_family_resolves_to_the_bundled_font() {
-    for family in ["sans-serif", "serif", "monospace", "NoSuchFont", "DejaVu Sans"] {
+    for family in [
+        "sans-serif",
+        "serif",
+        "monospace",
+        "NoSuchFont",
+        "DejaVu Sans",
+    ] {
         let svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"40\">\
              <text x=\"10\" y=\"30\" font-size=\"24\" font-family=\"{family}\">Ag 12</text></svg>"

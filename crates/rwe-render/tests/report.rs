@@ -15,7 +15,9 @@ fn report() -> Report {
                 id: "table1".into(),
                 heading: "Table 1 & baseline".into(),
                 blocks: vec![
-                    Block::Paragraph("Patients with <script>alert(1)</script> in a label stay text.".into()),
+                    Block::Paragraph(
+                        "Patients with <script>alert(1)</script> in a label stay text.".into(),
+                    ),
                     Block::Table(common::baseline_table()),
                 ],
             },
@@ -36,7 +38,10 @@ fn report() -> Report {
                         ("Spec hash".into(), "sha256:0f3a".into()),
                         ("Conventions".into(), "sas".into()),
                     ]),
-                    Block::Preformatted("exposures.csv:18: column EXENDT: found 2022-01-03 [EX-END-BEFORE-START]".into()),
+                    Block::Preformatted(
+                        "exposures.csv:18: column EXENDT: found 2022-01-03 [EX-END-BEFORE-START]"
+                            .into(),
+                    ),
                 ],
             },
         ],
@@ -60,9 +65,16 @@ fn report_is_self_contained_and_well_formed() {
     for node in doc.descendants() {
         for attr in node.attributes() {
             let external = matches!(attr.name(), "href" | "src") && !attr.value().starts_with('#');
-            assert!(!external, "external reference {}={}", attr.name(), attr.value());
+            assert!(
+                !external,
+                "external reference {}={}",
+                attr.name(),
+                attr.value()
+            );
         }
-        assert!(!node.has_tag_name("link") && !node.has_tag_name("img") && !node.has_tag_name("script"));
+        assert!(
+            !node.has_tag_name("link") && !node.has_tag_name("img") && !node.has_tag_name("script")
+        );
     }
     // The table of contents points at every section.
     let links: Vec<&str> = doc
@@ -75,10 +87,19 @@ fn report_is_self_contained_and_well_formed() {
         .filter(|n| n.has_tag_name("section"))
         .map(|n| format!("#{}", n.attribute("id").unwrap()))
         .collect();
-    assert_eq!(links, sections.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        links,
+        sections.iter().map(String::as_str).collect::<Vec<_>>()
+    );
     // Caller text is escaped, not interpreted.
-    let paragraph = doc.descendants().find(|n| n.has_tag_name("p") && n.text().is_some_and(|t| t.contains("alert"))).unwrap();
-    assert_eq!(paragraph.text(), Some("Patients with <script>alert(1)</script> in a label stay text."));
+    let paragraph = doc
+        .descendants()
+        .find(|n| n.has_tag_name("p") && n.text().is_some_and(|t| t.contains("alert")))
+        .unwrap();
+    assert_eq!(
+        paragraph.text(),
+        Some("Patients with <script>alert(1)</script> in a label stay text.")
+    );
     assert!(html.contains("Table 1 &amp; baseline"));
     // Print rules: sections start on a new page, header rows repeat, rows are not split.
     assert!(html.contains("section { break-before: page;"));

@@ -11,7 +11,10 @@ use rwe_render::{DocxOptions, HeaderCell, Paper, RenderError, Table};
 
 #[test]
 fn markdown_golden() {
-    insta::assert_snapshot!("table1_markdown", common::baseline_table().to_markdown().unwrap());
+    insta::assert_snapshot!(
+        "table1_markdown",
+        common::baseline_table().to_markdown().unwrap()
+    );
 }
 
 #[test]
@@ -77,7 +80,8 @@ fn docx_is_a_well_formed_package_with_header_rows_repeated() {
         ]
     );
     for (name, xml) in &parts {
-        roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{name} is not well-formed XML: {e}"));
+        roxmltree::Document::parse(xml)
+            .unwrap_or_else(|e| panic!("{name} is not well-formed XML: {e}"));
     }
     let part = |n: &str| &parts.iter().find(|(name, _)| name == n).unwrap().1;
     // Every part is declared in [Content_Types].xml and every relationship target exists.
@@ -92,18 +96,36 @@ fn docx_is_a_well_formed_package_with_header_rows_repeated() {
     }
     let rels = roxmltree::Document::parse(part("word/_rels/document.xml.rels")).unwrap();
     for target in rels.descendants().filter_map(|n| n.attribute("Target")) {
-        assert!(names.contains(&format!("word/{target}").as_str()), "missing {target}");
+        assert!(
+            names.contains(&format!("word/{target}").as_str()),
+            "missing {target}"
+        );
     }
 
     let doc = roxmltree::Document::parse(part("word/document.xml")).unwrap();
     let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-    let count = |tag: &str| doc.descendants().filter(|n| n.has_tag_name((w, tag))).count();
+    let count = |tag: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name((w, tag)))
+            .count()
+    };
     assert_eq!(count("tbl"), 1);
     assert_eq!(count("tr"), table.header.len() + table.rows.len());
-    assert_eq!(count("tblHeader"), table.header.len(), "one w:tblHeader per header row");
-    assert_eq!(count("cantSplit"), table.header.len() + table.rows.len(), "w:cantSplit on every row");
+    assert_eq!(
+        count("tblHeader"),
+        table.header.len(),
+        "one w:tblHeader per header row"
+    );
+    assert_eq!(
+        count("cantSplit"),
+        table.header.len() + table.rows.len(),
+        "w:cantSplit on every row"
+    );
     // The header rows are the first rows (Word repeats only a leading run of tblHeader rows).
-    let rows: Vec<_> = doc.descendants().filter(|n| n.has_tag_name((w, "tr"))).collect();
+    let rows: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((w, "tr")))
+        .collect();
     for (i, row) in rows.iter().enumerate() {
         let is_header = row.descendants().any(|n| n.has_tag_name((w, "tblHeader")));
         assert_eq!(is_header, i < table.header.len(), "row {i}");
@@ -115,7 +137,10 @@ fn docx_is_a_well_formed_package_with_header_rows_repeated() {
         .filter_map(|n| n.attribute((w, "val")))
         .collect();
     assert_eq!(spans, vec!["2"]);
-    let page = doc.descendants().find(|n| n.has_tag_name((w, "pgSz"))).unwrap();
+    let page = doc
+        .descendants()
+        .find(|n| n.has_tag_name((w, "pgSz")))
+        .unwrap();
     assert_eq!(page.attribute((w, "orient")), Some("landscape"));
     assert_eq!(page.attribute((w, "w")), Some("16838"));
     // The grid fills the text width: 16838 − 2 × 1134 twips.
@@ -212,7 +237,10 @@ fn a_table_without_header_renders() {
         rows: vec![rwe_render::BodyRow::new("a", 0, vec!["1".into()])],
         footnotes: vec![],
     };
-    assert_eq!(table.to_markdown().unwrap(), "|  |  |\n| :--- | :---: |\n| a | 1 |\n");
+    assert_eq!(
+        table.to_markdown().unwrap(),
+        "|  |  |\n| :--- | :---: |\n| a | 1 |\n"
+    );
     assert_eq!(table.to_csv().unwrap(), "a,1\n");
     assert!(table.to_docx(&DocxOptions::default()).is_ok());
     assert!(table.to_xlsx().is_ok());

@@ -4,9 +4,9 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use rwe_render::{
-    suppress, Annotation, BandPoint, BodyRow, Cell, Colour, ColourMap, Formatter, HeaderCell,
-    Interval, KmCurve, KmFigure, Palette, PathCount, RiskRow, RiskTable, SankeyFigure, SankeyNode,
-    SankeyStage, SmallCellRule, Stat, SurvivalPoint, Table, Token,
+    Annotation, BandPoint, BodyRow, Cell, Colour, ColourMap, Formatter, HeaderCell, Interval,
+    KmCurve, KmFigure, Palette, PathCount, RiskRow, RiskTable, SankeyFigure, SankeyNode,
+    SankeyStage, SmallCellRule, Stat, SurvivalPoint, Table, Token, suppress,
 };
 
 pub fn colours() -> ColourMap {
@@ -25,16 +25,10 @@ pub fn baseline_table() -> Table {
     let totals = [53u64, 43];
     let sex_row = |i: usize, label: &str| {
         let mut cells: Vec<Cell> = (0..2)
-            .map(|c| match rule.mask(hidden.cell(i, c)) {
-                Some(mask) => Cell::suppressed(mask),
-                None => Cell::text(f.n_pct(sex[i][c], totals[c])),
-            })
+            .map(|c| Cell::from(f.n_pct(sex[i][c], totals[c])).masked(&rule, hidden.cell(i, c)))
             .collect();
         let all: u64 = sex[i].iter().sum();
-        cells.push(match rule.mask(hidden.row_total(i)) {
-            Some(mask) => Cell::suppressed(mask),
-            None => Cell::text(f.n_pct(all, 96)),
-        });
+        cells.push(Cell::from(f.n_pct(all, 96)).masked(&rule, hidden.row_total(i)));
         BodyRow::new(label, 1, cells)
     };
     let ci = |lo: f64, hi: f64| Interval {
