@@ -33,6 +33,16 @@ pub enum RenderError {
         /// Data columns of the table.
         expected: usize,
     },
+    /// A table is wider than any backend can hold.
+    #[error("table {table}: {found} columns, at most {limit} are supported")]
+    TooManyColumns {
+        /// Table id.
+        table: String,
+        /// Columns of the table.
+        found: usize,
+        /// The limit (Excel's 16,384).
+        limit: usize,
+    },
     /// A figure model is inconsistent.
     #[error("figure {figure}: {location}: {problem}")]
     InvalidFigure {

@@ -153,7 +153,7 @@ impl SankeyFigure {
                         location: format!("path {p}"),
                         problem: FigureProblem::NodeOutOfRange { stage, node },
                     })?;
-                slot.count += path.count;
+                slot.count = slot.count.saturating_add(path.count);
             }
             for (stage, pair) in path.nodes.windows(2).enumerate() {
                 let source = NodeRef {
@@ -168,7 +168,7 @@ impl SankeyFigure {
                     .iter_mut()
                     .find(|l| l.source == source && l.target == target)
                 {
-                    Some(link) => link.count += path.count,
+                    Some(link) => link.count = link.count.saturating_add(path.count),
                     None => links.push(SankeyLink {
                         source,
                         target,
@@ -237,18 +237,14 @@ impl SankeyFigure {
         for (s, stage) in self.stages.iter().enumerate() {
             for (n, node) in stage.nodes.iter().enumerate() {
                 let here = NodeRef { stage: s, node: n };
-                let out: u64 = self
-                    .links
-                    .iter()
-                    .filter(|l| l.source == here)
-                    .map(|l| l.count)
-                    .sum();
-                let inc: u64 = self
-                    .links
-                    .iter()
-                    .filter(|l| l.target == here)
-                    .map(|l| l.count)
-                    .sum();
+                let carried = |end: fn(&SankeyLink) -> NodeRef| {
+                    self.links
+                        .iter()
+                        .filter(|l| end(l) == here)
+                        .fold(0u64, |acc, l| acc.saturating_add(l.count))
+                };
+                let out = carried(|l| l.source);
+                let inc = carried(|l| l.target);
                 let link_total = out.max(inc);
                 if link_total > node.count {
                     return Err(fail(
@@ -425,7 +421,7 @@ impl SankeyFigure {
             .iter()
             .filter_map(|stage| {
                 let shown = stage.nodes.iter().filter(|n| n.count > 0).count();
-                let total: u64 = stage.nodes.iter().map(|n| n.count).sum();
+                let total = stage_total(stage);
                 (total > 0).then(|| {
                     (available - NODE_GAP * shown.saturating_sub(1) as f64).max(1.0) / total as f64
                 })
@@ -438,7 +434,7 @@ impl SankeyFigure {
             .iter()
             .map(|stage| {
                 let shown = stage.nodes.iter().filter(|n| n.count > 0).count();
-                let total: u64 = stage.nodes.iter().map(|n| n.count).sum();
+                let total = stage_total(stage);
                 let used = total as f64 * scale + NODE_GAP * shown.saturating_sub(1) as f64;
                 let mut y = plot_top + (available - used) / 2.0;
                 stage
@@ -494,7 +490,8 @@ impl SankeyFigure {
     /// are masked with complementary suppression against the total.
     ///
     /// # Errors
-    /// [`RenderError::InvalidFigure`] when a path names a node that does not exist.
+    /// [`RenderError::InvalidFigure`] when a path names a node that does not exist;
+    /// [`RenderError::CountOverflow`] when the total does not fit in a u64.
     pub fn path_table(
         &self,
         id: impl Into<String>,
@@ -510,7 +507,10 @@ impl SankeyFigure {
                 .then_with(|| pa.nodes.cmp(&pb.nodes))
         });
         let counts: Vec<Vec<u64>> = order.iter().map(|&i| vec![self.paths[i].count]).collect();
-        let total: u64 = counts.iter().map(|c| c[0]).sum();
+        let total = counts
+            .iter()
+            .try_fold(0u64, |acc, c| acc.checked_add(c[0]))
+            .ok_or(RenderError::CountOverflow)?;
         let hidden = match rule {
             Some(r) => Some(suppress(&counts, r)?),
             None => None,
@@ -590,6 +590,14 @@ struct SankeyLayout {
     node_box: Vec<Vec<(f64, f64)>>,
     link_source_y: Vec<f64>,
     link_target_y: Vec<f64>,
+}
+
+/// Patients in a stage (saturating: a layout input only).
+fn stage_total(stage: &SankeyStage) -> u64 {
+    stage
+        .nodes
+        .iter()
+        .fold(0u64, |acc, n| acc.saturating_add(n.count))
 }
 
 /// Moves label centres apart (keeping their order) so that consecutive ones are at least `gap` apart.

@@ -189,20 +189,29 @@ impl Table {
     #[must_use]
     pub fn column_count(&self) -> usize {
         match self.header.first() {
-            Some(row) => row.iter().map(|c| c.span).sum(),
+            Some(row) => span_of(row),
             None => 1 + self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0),
         }
     }
 
     /// Checks the shape: every header row spans the same number of columns, no span is zero, and every
-    /// body row has no cells (a heading) or exactly one per data column. Backends call this first.
+    /// body row has no cells (a heading) or exactly one per data column, and there are at most 16,384
+    /// columns. Backends call this first.
     ///
     /// # Errors
-    /// [`RenderError::HeaderSpan`] or [`RenderError::RowWidth`] naming the table and the row.
+    /// [`RenderError::HeaderSpan`] or [`RenderError::RowWidth`] naming the table and the row;
+    /// [`RenderError::TooManyColumns`].
     pub fn validate(&self) -> Result<(), RenderError> {
         let columns = self.column_count();
+        if columns > MAX_COLUMNS {
+            return Err(RenderError::TooManyColumns {
+                table: self.id.clone(),
+                found: columns,
+                limit: MAX_COLUMNS,
+            });
+        }
         for (i, row) in self.header.iter().enumerate() {
-            let span: usize = row.iter().map(|c| c.span).sum();
+            let span = span_of(row);
             if span != columns || row.iter().any(|c| c.span == 0) {
                 return Err(RenderError::HeaderSpan {
                     table: self.id.clone(),
@@ -255,6 +264,14 @@ impl Table {
     }
 }
 
+/// The widest table any backend accepts (Excel's column limit).
+const MAX_COLUMNS: usize = 16_384;
+
+/// Columns covered by a header row (saturating, so an absurd span is reported, not overflowed).
+fn span_of(row: &[HeaderCell]) -> usize {
+    row.iter().fold(0usize, |acc, c| acc.saturating_add(c.span))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +310,15 @@ mod tests {
         assert!(matches!(
             t.validate(),
             Err(RenderError::HeaderSpan { header_row: 1, .. })
+        ));
+        let mut t = small();
+        t.header[0][1].span = usize::MAX;
+        assert!(matches!(
+            t.validate(),
+            Err(RenderError::TooManyColumns {
+                found: usize::MAX,
+                ..
+            })
         ));
     }
 
