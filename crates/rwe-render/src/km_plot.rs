@@ -151,8 +151,8 @@ impl RiskRow {
             && events.len() != at_risk.len()
         {
             return Err(RenderError::InvalidFigure {
-                figure: String::new(),
-                location: format!("risk row \"{label}\" events"),
+                figure: "(risk table)".to_owned(),
+                location: format!("risk row \"{label}\" cumulative events"),
                 problem: FigureProblem::RiskRowLength {
                     found: events.len(),
                     expected: at_risk.len(),
