@@ -146,14 +146,11 @@ pub(crate) fn read_csv_bytes(
             data: ColumnData::Text(data),
         })
         .collect();
-    match explicit {
-        Some(rows) => Ok(crate::table::explicit_rows(
-            label.to_string(),
-            columns,
-            rows,
-        )),
-        None => Table::from_columns(label, columns),
-    }
+    let table = match explicit {
+        Some(rows) => crate::table::explicit_rows(label.to_string(), columns, rows),
+        None => Table::from_columns(label, columns)?,
+    };
+    Ok(table.with_headers(names))
 }
 
 /// The line on which a record's data starts. The reader's position points at the start of what it consumed,

@@ -32,9 +32,9 @@ pub use record::{
 pub use rule::Rule;
 pub use schema::{ColumnDef, Kind, Need, TableDef, TableId};
 pub use table::{
-    Column, ColumnData, Format, RULE_COLUMN_MISSING, RULE_DUPLICATE_COLUMN, RULE_NOT_NUMERIC,
-    RULE_NOT_UTF8, RULE_RAGGED_ROW, ReadError, Source, Table, closest, edit_distance,
-    iso_date_from_epoch_days, read_table,
+    Column, ColumnData, Format, NumberCell, RULE_COLUMN_MISSING, RULE_DUPLICATE_COLUMN,
+    RULE_NOT_NUMERIC, RULE_NOT_UTF8, RULE_RAGGED_ROW, ReadError, Source, Table, closest,
+    edit_distance, iso_date_from_epoch_days, read_table,
 };
 pub use term::{CtcaeGrade, SubjectId, Term, TermMatch, match_term};
 pub use validate::{InputFiles, Loaded, ValidationParams, load, validate_tables};

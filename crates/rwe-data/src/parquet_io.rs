@@ -39,6 +39,12 @@ pub(crate) fn read_parquet(
     })?;
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| malformed(label, e))?;
+    let headers: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let fields: Vec<(usize, String, DataType)> = builder
         .schema()
         .fields()
@@ -70,7 +76,7 @@ pub(crate) fn read_parquet(
                 .ok_or_else(|| unsupported(label, &column.name, batch.column(slot).data_type()))?;
         }
     }
-    Table::from_columns(label, columns)
+    Ok(Table::from_columns(label, columns)?.with_headers(headers))
 }
 
 fn unsupported(label: &str, name: &str, dt: &DataType) -> ReadError {

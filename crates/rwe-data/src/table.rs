@@ -167,6 +167,17 @@ pub struct Column {
     pub data: ColumnData,
 }
 
+/// One cell read as a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumberCell {
+    /// Empty, `NA`, `.` or `NaN`.
+    Missing,
+    /// A finite number.
+    Number(f64),
+    /// Something that is not a number (reported separately).
+    Invalid,
+}
+
 /// How record indices map to spreadsheet row numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum RowNumbers {
@@ -181,6 +192,8 @@ enum RowNumbers {
 pub struct Table {
     source: String,
     columns: Vec<Column>,
+    /// Every header of the file, read or not (for suggestions when a column is missing).
+    headers: Vec<String>,
     n_rows: usize,
     rows: RowNumbers,
 }
@@ -207,9 +220,11 @@ impl Table {
                 ),
             });
         }
+        let headers = columns.iter().map(|c| c.name.clone()).collect();
         Ok(Table {
             source,
             columns,
+            headers,
             n_rows,
             rows: RowNumbers::Offset(2),
         })
@@ -221,6 +236,7 @@ impl Table {
         Table {
             source: source.into(),
             columns: Vec::new(),
+            headers: Vec::new(),
             n_rows: 0,
             rows: RowNumbers::Offset(2),
         }
@@ -270,7 +286,7 @@ impl Table {
     }
 
     fn missing_column(&self, name: &str) -> Diagnostic {
-        let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = self.headers.iter().map(String::as_str).collect();
         let expected = match closest(name, &names) {
             Some(near) => format!("a column named {name} (did you mean {near}?)"),
             None if names.is_empty() => format!("a column named {name}"),
@@ -313,6 +329,60 @@ impl Table {
                 .get(index)?
                 .map(|d| Cow::Owned(iso_date_from_epoch_days(i64::from(d)))),
         }
+    }
+
+    /// The column as numbers, cell by cell, with a [`RULE_NOT_NUMERIC`] diagnostic for each cell that is not a
+    /// number, so that a caller can go on checking the other cells (and report every problem at once).
+    ///
+    /// # Errors
+    /// The missing column.
+    pub fn number_cells(
+        &self,
+        name: &str,
+    ) -> Result<(Vec<NumberCell>, Vec<Diagnostic>), Diagnostic> {
+        let column = self.column(name)?;
+        let cells = match &column.data {
+            ColumnData::Float(v) => v
+                .iter()
+                .map(|x| x.map_or(NumberCell::Missing, NumberCell::Number))
+                .collect(),
+            ColumnData::Int(v) => v
+                .iter()
+                .map(|x| x.map_or(NumberCell::Missing, |x| NumberCell::Number(x as f64)))
+                .collect(),
+            ColumnData::Bool(v) => v
+                .iter()
+                .map(|x| {
+                    x.map_or(NumberCell::Missing, |b| {
+                        NumberCell::Number(if b { 1.0 } else { 0.0 })
+                    })
+                })
+                .collect(),
+            ColumnData::Date(v) => v
+                .iter()
+                .map(|x| x.map_or(NumberCell::Missing, |_| NumberCell::Invalid))
+                .collect(),
+            ColumnData::Text(v) => v
+                .iter()
+                .map(|cell| match cell.as_deref().map(str::trim) {
+                    None | Some("" | "NA" | "." | "NaN") => NumberCell::Missing,
+                    Some(s) => parse_number(s).map_or(NumberCell::Invalid, NumberCell::Number),
+                })
+                .collect::<Vec<_>>(),
+        };
+        let problems = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, NumberCell::Invalid))
+            .map(|(i, _)| {
+                let found = self
+                    .text(column, i)
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default();
+                Diagnostic::error(RULE_NOT_NUMERIC, self.location(i, name), found, "a number")
+            })
+            .collect();
+        Ok((cells, problems))
     }
 
     /// The column as numbers. Empty cells and `NA` are `None`; anything else that is not a number is a
@@ -511,11 +581,28 @@ fn read_parquet_dispatch(
 
 pub(crate) fn explicit_rows(source: String, columns: Vec<Column>, rows: Vec<u64>) -> Table {
     let n_rows = rows.len();
+    let headers = columns.iter().map(|c| c.name.clone()).collect();
     Table {
         source,
         columns,
+        headers,
         n_rows,
         rows: RowNumbers::Explicit(rows),
+    }
+}
+
+impl Table {
+    /// Record every header of the file (the table may hold only a projection of them).
+    #[must_use]
+    pub(crate) fn with_headers(mut self, headers: Vec<String>) -> Table {
+        self.headers = headers;
+        self
+    }
+
+    /// Every header of the file, in file order, including columns that were not read.
+    #[must_use]
+    pub fn headers(&self) -> &[String] {
+        &self.headers
     }
 }
 

@@ -87,11 +87,8 @@ pub(crate) fn read_xlsx(
             data: ColumnData::Text(data),
         })
         .collect();
-    Ok(crate::table::explicit_rows(
-        label.to_string(),
-        columns,
-        row_numbers,
-    ))
+    let headers = header.into_iter().filter(|h| !h.is_empty()).collect();
+    Ok(crate::table::explicit_rows(label.to_string(), columns, row_numbers).with_headers(headers))
 }
 
 fn cell_text(c: &Data) -> Option<String> {
