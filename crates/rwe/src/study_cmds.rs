@@ -51,7 +51,12 @@ pub struct ExplainArgs {
 
 fn emit(out: Output) -> ExitCode {
     print!("{}", out.stdout);
-    eprint!("{}", out.stderr);
+    if out.code == 2 {
+        // A usage or I/O error is one message, prefixed like the other commands' (`rwe: …`).
+        eprint!("rwe: {}", out.stderr);
+    } else {
+        eprint!("{}", out.stderr);
+    }
     ExitCode::from(out.code)
 }
 
