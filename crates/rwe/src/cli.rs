@@ -16,6 +16,14 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Validate a study's records against the data model and the rule catalogue (exit 1 on any error).
+    Validate(crate::study_cmds::ValidateArgs),
+    /// Derive ADSL, ADRS, ADTTE and ADAE (CSV and Parquet) from a study's records.
+    Derive(crate::study_cmds::DeriveArgs),
+    /// Explain a patient's derived values: the rule and the source records of each.
+    Explain(crate::study_cmds::ExplainArgs),
+    /// Print the validation rules and the derivation rules.
+    Rules,
     /// Kaplan-Meier curves, quantiles with CIs, survival at times, RMST and group tests.
     Km(KmArgs),
     /// Cox proportional-hazards regression.

@@ -15,6 +15,7 @@ mod cox_cmd;
 mod km_cmd;
 mod km_report;
 mod prop_cmd;
+mod study_cmds;
 mod survival_input;
 
 use cli::{Cli, Command};
@@ -47,6 +48,10 @@ pub fn input_failure(e: InputError) -> Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Validate(args) => return study_cmds::validate(args),
+        Command::Derive(args) => return study_cmds::derive(args),
+        Command::Explain(args) => return study_cmds::explain(args),
+        Command::Rules => return study_cmds::rules(),
         Command::Km(args) => km_cmd::run(args),
         Command::Cox(args) => cox_cmd::run(args),
         Command::Cif(args) => cif_cmd::run(args),
