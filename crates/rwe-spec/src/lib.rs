@@ -34,6 +34,14 @@ use rwe_data::{
 };
 use serde::{Deserialize, Deserializer};
 
+pub use report::{
+    CiTransform, CiWhenSurvivalIsOne, ColumnDecl, ContinuousStat, Conventions, FigureDecl, Filter,
+    GradeDecl, KmDecl, Level, ProportionInterval, RateToken, Rounding, RowDecl, RowPlace,
+    SankeyDecl, Split, StageDecl, Statistics, SurvivalStat, TableDataset, TableDecl, Values,
+};
+
+mod report;
+
 /// A study spec, every parameter filled (defaults from the seed paper).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,9 +68,24 @@ pub struct StudySpec {
     /// Adverse-event parameters.
     #[serde(default)]
     pub safety: SafetyParams,
+    /// Statistical conventions, confidence level, rounding and small-cell suppression of the outputs.
+    #[serde(default)]
+    pub conventions: Conventions,
+    /// The tables of the report, in order.
+    #[serde(default)]
+    pub tables: Vec<TableDecl>,
+    /// The figures of the report, in order.
+    #[serde(default)]
+    pub figures: Vec<FigureDecl>,
     /// The directory relative input paths are resolved against (the spec's own directory).
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The spec's name in messages.
+    #[serde(skip)]
+    label: String,
+    /// The spec's text, to locate declarations in messages.
+    #[serde(skip)]
+    text: String,
 }
 
 /// `[study]`: identity, enrolment window and data cut-off.
@@ -344,8 +367,10 @@ impl StudySpec {
                 format!("valid TOML: {}", e.message().trim()),
             )));
         }
-        let spec: StudySpec =
+        let mut spec: StudySpec =
             toml::from_str(text).map_err(|e| SpecError::Invalid(classify(label, text, &e)))?;
+        spec.label = label.to_string();
+        spec.text = text.to_string();
         if spec.study.enrolment_end < spec.study.enrolment_start {
             return Err(SpecError::Invalid(invalid_at_key(
                 label,
@@ -370,6 +395,7 @@ impl StudySpec {
                 ),
             )));
         }
+        spec.check_outputs().map_err(SpecError::Invalid)?;
         Ok(spec)
     }
 
@@ -458,10 +484,16 @@ fn ticked(message: &str) -> Vec<&str> {
 fn classify(label: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim();
     let (line, found) = locate(text, e.span());
-    let loc = at_line(label, line);
+    let mut loc = at_line(label, line);
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = ticked(rest);
         let key = names.first().copied().unwrap_or_default();
+        // Inside an array of tables (`[[tables.rows]]`) the error spans the whole table: point at the key.
+        if found.starts_with('[')
+            && let Some(key_line) = key_line_after(text, e.span(), key)
+        {
+            loc = at_line(label, Some(key_line));
+        }
         let allowed = &names[1.min(names.len())..];
         let expected = match closest(key, allowed) {
             Some(near) => format!("one of {} (did you mean {near}?)", allowed.join(", ")),
@@ -520,6 +552,21 @@ fn classify(label: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
     rule::SPEC_INVALID_VALUE.at(loc, found, message.to_string())
 }
 
+/// The line (1-based) of the first assignment of `key` at or after the start of `span`.
+fn key_line_after(text: &str, span: Option<std::ops::Range<usize>>, key: &str) -> Option<u64> {
+    let start = span?.start.min(text.len());
+    let first = text[..start].bytes().filter(|&b| b == b'\n').count();
+    text.lines()
+        .enumerate()
+        .skip(first)
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|(i, _)| i as u64 + 1)
+}
+
 /// A `SPEC-INVALID-VALUE` at the line where `key` is assigned.
 fn invalid_at_key(
     label: &str,
@@ -539,7 +586,7 @@ fn invalid_at_key(
     rule::SPEC_INVALID_VALUE.at(at_line(label, line), found, expected)
 }
 
-fn custom<E: serde::de::Error>(msg: impl std::fmt::Display) -> E {
+pub(crate) fn custom<E: serde::de::Error>(msg: impl std::fmt::Display) -> E {
     E::custom(msg)
 }
 
@@ -560,7 +607,7 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         .ok_or_else(|| custom("a date like 2023-07-31"))
 }
 
-fn number<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+pub(crate) fn number<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     match toml::Value::deserialize(d)? {
         toml::Value::Float(x) => Ok(x),
         // Integers are exact in f64 up to 2^53; spec values are small.
