@@ -212,6 +212,27 @@ impl Formatter {
         format!("{} ({})", n, self.percent_of(n, denominator))
     }
 
+    /// A proportion of counts with its numerator and denominator, as response rates are printed:
+    /// `"50.0% (14/28)"`, and with an interval `"50.0% (14/28; 95% CI: 30.6%, 69.4%)"` (the bounds are
+    /// proportions). The percentage is computed exactly from the counts; a zero denominator prints `NA`.
+    #[must_use]
+    pub fn rate(&self, n: u64, denominator: u64, ci: Option<&Interval>) -> String {
+        if denominator == 0 {
+            return Token::NotApplicable.text().to_owned();
+        }
+        let counts = format!("{}/{}", n, denominator);
+        match ci {
+            Some(ci) => format!(
+                "{} ({counts}; {}: {}, {})",
+                self.percent_of(n, denominator),
+                self.ci_label(ci.level),
+                self.percent_stat(ci.lower),
+                self.percent_stat(ci.upper)
+            ),
+            None => format!("{} ({counts})", self.percent_of(n, denominator)),
+        }
+    }
+
     /// A statistic with [`Formatter::decimals`], or its token.
     #[must_use]
     pub fn stat(&self, s: Stat) -> String {
@@ -618,6 +639,25 @@ mod tests {
         );
         assert_eq!(f().ci_label(0.975), "97.5% CI");
         assert_eq!(f().ci_label(0.9), "90% CI");
+    }
+
+    #[test]
+    fn rates_print_the_counts_behind_them() {
+        // 14/28 = 50% exactly; 9/14 = 64.2857…% → 64.3% (the paper truncated it to 64.2%, I-23).
+        assert_eq!(f().rate(14, 28, None), "50.0% (14/28)");
+        assert_eq!(f().rate(9, 14, None), "64.3% (9/14)");
+        assert_eq!(truncating().rate(9, 14, None), "64.2% (9/14)");
+        assert_eq!(f().rate(0, 0, None), "NA");
+        // binom.test(14, 28): 0.3064709615…, 0.6935290384…
+        let ci = Interval {
+            lower: Stat::Value(0.306_470_961_5),
+            upper: Stat::Value(0.693_529_038_4),
+            level: 0.95,
+        };
+        assert_eq!(
+            f().rate(14, 28, Some(&ci)),
+            "50.0% (14/28; 95% CI: 30.6%, 69.4%)"
+        );
     }
 
     #[test]

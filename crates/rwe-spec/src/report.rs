@@ -436,6 +436,9 @@ pub enum RowDecl {
         /// Statistics in order.
         #[serde(default = "mean_sd")]
         stats: Vec<ContinuousStat>,
+        /// Decimals of the statistics (ages in whole years: 0); the conventions' `decimals` when absent.
+        #[serde(default, deserialize_with = "some_decimals")]
+        decimals: Option<u8>,
         /// Label indent (0 flush left).
         #[serde(default)]
         indent: u8,
@@ -741,6 +744,10 @@ fn decimals<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
         .ok()
         .filter(|&x| x <= 6)
         .ok_or_else(|| crate::custom("a whole number from 0 to 6"))
+}
+
+fn some_decimals<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    decimals(d).map(Some)
 }
 
 fn grade<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {

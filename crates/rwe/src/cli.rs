@@ -16,6 +16,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the whole study: validate, derive, compute the declared tables and figures, write the report folder.
+    Run(crate::run_cmd::RunArgs),
     /// Validate a study's records against the data model and the rule catalogue (exit 1 on any error).
     Validate(crate::study_cmds::ValidateArgs),
     /// Derive ADSL, ADRS, ADTTE and ADAE (CSV and Parquet) from a study's records.

@@ -15,6 +15,7 @@ mod cox_cmd;
 mod km_cmd;
 mod km_report;
 mod prop_cmd;
+mod run_cmd;
 mod study_cmds;
 mod survival_input;
 
@@ -48,6 +49,7 @@ pub fn input_failure(e: InputError) -> Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Run(args) => return run_cmd::run(args),
         Command::Validate(args) => return study_cmds::validate(args),
         Command::Derive(args) => return study_cmds::derive(args),
         Command::Explain(args) => return study_cmds::explain(args),

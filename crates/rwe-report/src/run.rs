@@ -1,0 +1,329 @@
+//! `rwe run`: the whole pipeline from a study spec to the report folder of `design.md`.
+//!
+//! ```text
+//! OUT/
+//!   report.html          self-contained (figures inline), readable offline
+//!   tables/              table1.{csv,md,docx,xlsx} … one file per table and format (Sankey path tables too)
+//!   figures/             fig1_treatment_patterns_nd.{svg,png}, fig2_km_efs.{svg,png}, …
+//!   ard/                 ard.csv, ard.json: the unrounded numbers behind every table and figure
+//!   data/                adsl, adrs, adtte, adae as .csv and .parquet
+//!   validation.txt       every diagnostic, warnings included
+//!   provenance.json      rwe version, spec hash, input file hashes, conventions, run time
+//! ```
+//!
+//! Nothing is written while a validation error stands. The folder is written to a hidden sibling and
+//! renamed into place when complete.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rwe_data::{Diagnostic, Diagnostics, ReadError, Severity};
+use rwe_derive::{Datasets, derive_cohort};
+use rwe_render::{DocxOptions, PngOptions, RenderError, svg_to_png};
+use rwe_spec::{SpecError, StudySpec};
+
+use crate::error::ReportError;
+use crate::outputs::{Outputs, analyse};
+use crate::provenance::{self, Provenance};
+use crate::{ard, check_spec, folder, methods, page};
+
+/// A stage of the pipeline, reported as it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the spec and the records, validating them.
+    Validate,
+    /// Deriving ADSL, ADRS, ADTTE and ADAE.
+    Derive,
+    /// Computing the declared statistics.
+    Analyse,
+    /// Drawing and formatting the tables, figures and the page.
+    Render,
+    /// Writing the folder.
+    Write,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 5] = [
+        Stage::Validate,
+        Stage::Derive,
+        Stage::Analyse,
+        Stage::Render,
+        Stage::Write,
+    ];
+
+    /// What the stage does, for a progress line.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::Validate => "validating the records",
+            Stage::Derive => "deriving the analysis datasets",
+            Stage::Analyse => "computing the statistics",
+            Stage::Render => "drawing the tables and figures",
+            Stage::Write => "writing the report folder",
+        }
+    }
+}
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The report folder; [`default_out`] when `None`.
+    pub out: Option<PathBuf>,
+    /// The run time written to `provenance.json` (for byte-identical test runs); the clock when `None`.
+    pub run_time: Option<String>,
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// The report folder.
+    pub out: PathBuf,
+    /// Every file written, in the folder.
+    pub files: Vec<PathBuf>,
+    /// Warnings and exclusions (no error).
+    pub diagnostics: Diagnostics,
+    /// Patients in the study population.
+    pub patients: usize,
+}
+
+/// Why a run stopped. [`RunError::exit_code`] maps it to the exit status of `design.md`.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The spec cannot be read or is wrong.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// A table or figure declaration names something the datasets do not have.
+    #[error("{0}")]
+    Declaration(Diagnostic),
+    /// An input file cannot be opened or is not of its format.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The records break validation rules; every diagnostic is here.
+    #[error("{} error(s) in the records; nothing was written", .0.count(Severity::Error))]
+    Invalid(Diagnostics),
+    /// A statistic could not be computed.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// A table or figure could not be rendered.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: String,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The output folder exists and is not a report folder, so it is not replaced.
+    #[error("{path} exists and is not a report folder (no provenance.json); choose another --out")]
+    OutputNotReport {
+        /// The folder.
+        path: String,
+    },
+}
+
+impl RunError {
+    /// 1 for invalid records, 2 for everything else (usage, spec, I/O).
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Invalid(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// The default report folder: `report` next to the spec.
+#[must_use]
+pub fn default_out(spec_path: &Path) -> PathBuf {
+    match spec_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join("report"),
+        _ => PathBuf::from("report"),
+    }
+}
+
+/// Every diagnostic, one per line, and the summary line (as `rwe validate` prints them).
+#[must_use]
+pub fn validation_text(d: &Diagnostics) -> String {
+    let mut out = String::new();
+    for x in d {
+        let _ = writeln!(out, "{}: {x}", x.severity);
+    }
+    let _ = writeln!(
+        out,
+        "{} error(s), {} warning(s), {} exclusion(s)",
+        d.count(Severity::Error),
+        d.count(Severity::Warning),
+        d.count(Severity::Exclusion)
+    );
+    out
+}
+
+/// One file of the folder: its path inside it and its bytes.
+type File = (String, Vec<u8>);
+
+/// Renders every file of the report but the datasets.
+fn render(
+    spec: &StudySpec,
+    outputs: &Outputs,
+    diagnostics: &Diagnostics,
+    provenance: &Provenance,
+) -> Result<Vec<File>, RunError> {
+    let mut files: Vec<File> = Vec::new();
+    let mut tables: Vec<&rwe_render::Table> = outputs.tables.iter().collect();
+    tables.extend(outputs.figures.iter().filter_map(|f| f.table.as_ref()));
+    for t in tables {
+        files.push((format!("tables/{}.csv", t.id), t.to_csv()?.into_bytes()));
+        files.push((format!("tables/{}.md", t.id), t.to_markdown()?.into_bytes()));
+        let docx = DocxOptions {
+            landscape: t.column_count() > 5,
+            ..DocxOptions::default()
+        };
+        files.push((format!("tables/{}.docx", t.id), t.to_docx(&docx)?));
+        files.push((format!("tables/{}.xlsx", t.id), t.to_xlsx()?));
+    }
+    let mut svgs = Vec::with_capacity(outputs.figures.len());
+    for f in &outputs.figures {
+        let svg = f.to_svg(&outputs.settings)?;
+        files.push((
+            format!("figures/{}.png", f.id),
+            svg_to_png(&svg, &PngOptions::default())?,
+        ));
+        files.push((format!("figures/{}.svg", f.id), svg.clone().into_bytes()));
+        svgs.push(svg);
+    }
+    let csv = ard::to_csv(&outputs.ard).map_err(|e| RunError::Io {
+        path: "ard/ard.csv".into(),
+        source: std::io::Error::other(e),
+    })?;
+    files.push(("ard/ard.csv".into(), csv.into_bytes()));
+    let json = ard::to_json(&outputs.ard).map_err(|e| RunError::Io {
+        path: "ard/ard.json".into(),
+        source: std::io::Error::other(e),
+    })?;
+    files.push(("ard/ard.json".into(), json.into_bytes()));
+    let methods = methods::methods(spec, &outputs.settings);
+    let html = page::report_page(spec, outputs, &svgs, &methods, diagnostics, provenance)?;
+    files.push(("report.html".into(), html.into_bytes()));
+    files.push((
+        "validation.txt".into(),
+        validation_text(diagnostics).into_bytes(),
+    ));
+    let mut prov = serde_json::to_string_pretty(provenance).map_err(|e| RunError::Io {
+        path: "provenance.json".into(),
+        source: std::io::Error::other(e),
+    })?;
+    prov.push('\n');
+    files.push(("provenance.json".into(), prov.into_bytes()));
+    files.sort();
+    Ok(files)
+}
+
+fn write_files(dir: &Path, files: &[File], datasets: &Datasets) -> Result<Vec<PathBuf>, RunError> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| RunError::Io { path, source }
+    };
+    let mut written = Vec::new();
+    for sub in ["tables", "figures", "ard", "data"] {
+        let d = dir.join(sub);
+        std::fs::create_dir_all(&d).map_err(io(&d))?;
+    }
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        written.push(path);
+    }
+    for (name, table) in datasets.named() {
+        let csv = dir.join("data").join(format!("{name}.csv"));
+        rwe_data::write_csv(&csv, table).map_err(|e| RunError::Io {
+            path: csv.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        written.push(csv);
+        let pq = dir.join("data").join(format!("{name}.parquet"));
+        rwe_data::write_parquet(&pq, table).map_err(|e| RunError::Io {
+            path: pq.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        written.push(pq);
+    }
+    written.sort();
+    Ok(written)
+}
+
+/// Runs the whole pipeline and writes the report folder, calling `progress` as each stage starts.
+///
+/// # Errors
+/// [`RunError`]: a wrong spec or declaration, unreadable inputs, invalid records (every diagnostic, and
+/// nothing written), or a file that cannot be written.
+pub fn run(
+    spec_path: &Path,
+    options: &RunOptions,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<RunSummary, RunError> {
+    progress(Stage::Validate);
+    let spec = StudySpec::from_path(spec_path)?;
+    check_spec(&spec).map_err(RunError::Declaration)?;
+    let spec_digest = provenance::digest(
+        "",
+        spec_path,
+        spec_path.parent().unwrap_or(Path::new("")),
+        None,
+    )
+    .map_err(|source| RunError::Io {
+        path: spec_path.display().to_string(),
+        source,
+    })?;
+    let loaded = rwe_data::load(&spec.input_files(), &spec.validation_params())?;
+    let mut diagnostics = loaded.diagnostics;
+    if diagnostics.has_errors() {
+        return Err(RunError::Invalid(diagnostics));
+    }
+    let inputs = provenance::input_digests(&spec).map_err(|(path, source)| RunError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+
+    progress(Stage::Derive);
+    let cohort = derive_cohort(loaded.data, &spec);
+    diagnostics.extend(cohort.diagnostics.iter().cloned());
+    diagnostics.sort();
+    let datasets = cohort.datasets(&spec.study.id);
+
+    progress(Stage::Analyse);
+    let outputs = analyse(&spec, &datasets)?;
+
+    progress(Stage::Render);
+    let provenance = Provenance {
+        rwe_version: env!("CARGO_PKG_VERSION").to_string(),
+        study: spec.study.id.clone(),
+        data_cutoff: spec.study.data_cutoff.to_string(),
+        spec: spec_digest,
+        inputs,
+        patients: outputs.patients,
+        excluded: outputs.excluded,
+        conventions: provenance::conventions_used(
+            &outputs.settings,
+            spec.conventions.small_cell_min,
+        ),
+        run_time: options.run_time.clone().unwrap_or_else(provenance::now_utc),
+    };
+    let files = render(&spec, &outputs, &diagnostics, &provenance)?;
+
+    progress(Stage::Write);
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(spec_path));
+    let written = folder::write_atomically(&out, |dir| write_files(dir, &files, &datasets))?;
+    Ok(RunSummary {
+        out,
+        files: written,
+        diagnostics,
+        patients: outputs.patients,
+    })
+}
