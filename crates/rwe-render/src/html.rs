@@ -57,6 +57,9 @@ pub enum Block {
     KeyValue(Vec<(String, String)>),
 }
 
+/// Tables with more columns than this (stub included) let their cells wrap.
+const WIDE_COLUMNS: usize = 6;
+
 const STYLE: &str = r#"
 :root { color-scheme: light; }
 body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 11pt; line-height: 1.45;
@@ -79,6 +82,8 @@ table.rwe-table thead th.stub, table.rwe-table tbody th { text-align: left; font
 table.rwe-table tbody tr.heading th { font-weight: bold; }
 table.rwe-table td { text-align: center; white-space: nowrap; }
 table.rwe-table td.suppressed { font-style: italic; }
+table.rwe-table tbody th { min-width: 9rem; }
+table.rwe-table-wide td { white-space: normal; min-width: 5.5rem; }
 .rwe-footnotes { font-size: 9pt; color: #333; }
 .rwe-footnotes p { margin: .15rem 0; }
 figure { margin: 1rem 0 1.5rem; }
@@ -192,9 +197,15 @@ impl Table {
         self.validate()?;
         let mut out = String::new();
         out.push_str("<div class=\"rwe-table-block\">\n");
+        // A table wider than the page lets its cells wrap (at spaces, as a CI after its estimate).
+        let wide = if self.column_count() > WIDE_COLUMNS {
+            " rwe-table-wide"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "<table class=\"rwe-table\" id=\"{}\">",
+            "<table class=\"rwe-table{wide}\" id=\"{}\">",
             anchor(&self.id)
         );
         if !self.title.is_empty() {

@@ -188,12 +188,13 @@ mod tests {
         let s = ColumnStructure::new(&columns);
         assert_eq!(
             s.roles,
+            // Leaves are numbered in column order: rr 0, nd_ind 1, nd_con 2.
             Some(vec![
                 Role::Overall,
-                Role::Union(vec![0, 1]),
-                Role::Leaf(2),
+                Role::Union(vec![1, 2]),
                 Role::Leaf(0),
                 Role::Leaf(1),
+                Role::Leaf(2),
                 Role::Empty,
             ])
         );
