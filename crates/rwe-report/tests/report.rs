@@ -24,17 +24,40 @@ fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cohort")
 }
 
-/// A fresh directory under the system's temporary directory.
-fn scratch(name: &str) -> PathBuf {
+/// A folder under the system's temporary directory, removed when dropped; it derefs to `path` (the
+/// folder itself, or the report folder inside it).
+struct Folder {
+    root: PathBuf,
+    path: PathBuf,
+}
+
+impl std::ops::Deref for Folder {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// A fresh folder under the system's temporary directory.
+fn scratch(name: &str) -> Folder {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("rwe-report-{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Folder {
+        root: dir.clone(),
+        path: dir,
+    }
 }
 
 /// A copy of the fixture cohort with `edits` applied: (file, from, to), `from` replaced once.
-fn fixture_copy(edits: &[(&str, &str, &str)]) -> PathBuf {
+fn fixture_copy(edits: &[(&str, &str, &str)]) -> Folder {
     let dir = scratch("cohort");
     for entry in std::fs::read_dir(fixture_dir()).unwrap() {
         let entry = entry.unwrap();
@@ -58,10 +81,11 @@ fn run_into(spec: &Path, out: &Path, time: &str) -> Result<RunSummary, RunError>
 }
 
 /// The fixture report, written to a fresh folder.
-fn fixture_report() -> PathBuf {
-    let out = scratch("out").join("report");
-    run_into(&fixture_dir().join("report.toml"), &out, RUN_TIME).unwrap();
-    out
+fn fixture_report() -> Folder {
+    let mut folder = scratch("out");
+    folder.path = folder.root.join("report");
+    run_into(&fixture_dir().join("report.toml"), &folder, RUN_TIME).unwrap();
+    folder
 }
 
 fn read(out: &Path, file: &str) -> String {
@@ -534,7 +558,8 @@ fn no_patient_identifier_in_the_report_tables_or_figures() {
 fn two_runs_give_identical_bytes_apart_from_the_run_time() {
     let a = fixture_report();
     let b = fixture_report();
-    let c = scratch("out").join("report");
+    let c_root = scratch("out");
+    let c = c_root.join("report");
     run_into(
         &fixture_dir().join("report.toml"),
         &c,
@@ -604,7 +629,7 @@ fn invalid_records_stop_the_run_with_no_folder() {
     assert_eq!(stages, [Stage::Validate]);
     assert!(!out.exists());
     // Nothing else was written next to the spec either.
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
+    let mut names: Vec<String> = std::fs::read_dir(&*dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();

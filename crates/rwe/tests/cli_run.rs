@@ -78,6 +78,7 @@ fn run_writes_the_report_and_says_where() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let prov = std::fs::read_to_string(out.join("provenance.json")).unwrap();
     assert!(prov.contains("\"run_time\": \"2030-12-31T23:59:59Z\""));
+    let _ = std::fs::remove_dir_all(out.parent().unwrap());
 }
 
 #[test]
@@ -114,6 +115,7 @@ fn invalid_records_exit_1_with_every_diagnostic_and_no_folder() {
         r.stderr
     );
     assert!(!out.exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
