@@ -74,6 +74,17 @@ pub(crate) fn build(
     };
     let mut built = Vec::new();
     for (id, panel_label, members) in panels {
+        if members.is_empty() {
+            // Nothing to draw: the panel is left out, its emptiness recorded.
+            let at = At {
+                row: "panel".into(),
+                label: panel_label.clone(),
+                column: String::new(),
+                group: String::new(),
+            };
+            ArdSink::new(ard, &id).count(&at, "n", 0, None);
+            continue;
+        }
         let mut paths: Vec<PathCount> = Vec::new();
         for &p in &members {
             let mut nodes = Vec::new();

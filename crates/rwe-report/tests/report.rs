@@ -716,3 +716,64 @@ fn small_cells_are_hidden_everywhere_consistently() {
     let km = read(&out, "figures/fig2_km_efs.svg");
     assert!(km.contains("&lt;3"));
 }
+
+/// Groups nobody belongs to still give a report: empty columns print `NA`, an empty KM figure has no
+/// curve, an empty Sankey panel is left out.
+#[test]
+fn empty_groups_do_not_stop_the_report() {
+    let dir = fixture_copy(&[(
+        "report.toml",
+        "# Figure 2: EFS by population",
+        "[[figures]]\nkind = \"km\"\nid = \"fig_nobody\"\nparamcd = \"OS\"\nwhere = { POPGR1 = \"NOBODY\" }\n\n\
+         [[figures]]\nkind = \"sankey\"\nid = \"fig_sankey_nobody\"\n\
+         panels = { variable = \"POPGR1\", levels = [{ value = \"ND\" }, { value = \"NOBODY\" }] }\n\
+         stages = [{ variable = \"POPGR1\", label = \"Population\" }, { variable = \"CYCGR1\", label = \"Cycles\" }]\n\n\
+         # Figure 2: EFS by population",
+    )]);
+    let out = dir.join("out");
+    run_into(&dir.join("report.toml"), &out, RUN_TIME).unwrap();
+    assert!(out.join("figures/fig_nobody.svg").exists());
+    assert!(out.join("figures/fig_sankey_nobody_nd.svg").exists());
+    assert!(!out.join("figures/fig_sankey_nobody_nobody.svg").exists());
+    // The R/R unknown-setting column of Table 2 has no patient.
+    let md = read(&out, "tables/table2.md");
+    assert_eq!(md_row(&md, "Number of patients")[7], "0");
+    assert_eq!(md_row(&md, "CR/CRi rate")[7], "NA");
+}
+
+/// The conventions change what is computed and printed, in every cell.
+#[test]
+fn conventions_reach_every_cell() {
+    let table2 = |conventions: &str| {
+        let dir = fixture_copy(&[(
+            "report.toml",
+            "statistics = \"sas\"\nconf_level = 0.95\nrounding = \"half_up\"",
+            conventions,
+        )]);
+        let out = dir.join("out");
+        run_into(&dir.join("report.toml"), &out, RUN_TIME).unwrap();
+        read(&out, "tables/table2.md")
+    };
+    // The paper's tokens (I-16, I-17): a rate past the follow-up prints NR, a rate of 1 a degenerate CI.
+    let md = table2("rate_not_estimable = \"NR\"\nci_when_survival_is_one = \"degenerate\"");
+    assert_eq!(md_row(&md, "1-year rate")[8], "NR (95% CI: NE, NE)");
+    assert_eq!(
+        md_rows(&md, "1-year rate")[1][1],
+        "100.0% (95% CI: 100.0%, 100.0%)"
+    );
+    assert!(md.contains("NE, not estimable; NR, not reached."));
+    // R: the R/R estimate at 213 days (S = 2/5) is carried to a year, with a log CI:
+    // Greenwood 2/(5 · 3) + 1/(3 · 2) = 0.3; 0.4 · exp(∓1.96 · √0.3) = 13.7%, 117% clipped to 100%.
+    let md = table2("statistics = \"r\"");
+    assert_eq!(
+        md_row(&md, "1-year rate")[8],
+        "40.0% (95% CI: 13.7%, 100.0%)"
+    );
+    assert!(md.contains("with the log transformation"));
+    // Truncation: the CR/CRi rate of 2/3 prints 66.6%.
+    let md = table2("rounding = \"truncate\"");
+    assert_eq!(
+        md_row(&md, "CR/CRi rate")[1],
+        "66.6% (2/3; 95% CI: 9.4%, 99.1%)"
+    );
+}
