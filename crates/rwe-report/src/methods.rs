@@ -157,10 +157,13 @@ pub(crate) fn methods(spec: &StudySpec, s: &Settings) -> Vec<String> {
     }
     out.push(format!("Descriptive statistics: {}.", stats.join("; ")));
     if u.adverse_events {
+        let window = match spec.safety.ae_grace_days {
+            0 => "from the first to the last infusion".to_string(),
+            d => format!("from the first infusion to {d} days after the last"),
+        };
         out.push(format!(
-            "Adverse events from the first infusion to {} days after the last were graded by CTCAE \
-             v5.0 (CRS and ICANS by ASTCT); each patient is counted once per row at the maximum grade.",
-            spec.safety.ae_grace_days
+            "Treatment-emergent adverse events ({window}) by their recorded grade (CTCAE v5.0, or ASTCT \
+             for CRS and ICANS); each patient is counted once per row at the maximum grade."
         ));
     }
     if u.sankey {
@@ -213,4 +216,32 @@ fn format_fraction(x: f64) -> String {
         ..Formatter::default()
     }
     .percent(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn methods_of(conventions: &str) -> String {
+        let text = include_str!("../../../tests/fixtures/cohort/report.toml").replace(
+            "statistics = \"sas\"\nconf_level = 0.95\nrounding = \"half_up\"",
+            conventions,
+        );
+        let spec = StudySpec::from_toml_str("report.toml", &text).unwrap();
+        let s = Settings::new(&spec.conventions).unwrap();
+        methods(&spec, &s).join("\n\n")
+    }
+
+    #[test]
+    fn the_methods_follow_the_spec_and_the_conventions() {
+        insta::assert_snapshot!("methods_sas", methods_of(""));
+        let r = methods_of("statistics = \"r\"\nconf_level = 0.9\nsmall_cell_min = 5");
+        assert!(
+            r.contains("pointwise 90% CIs use the Greenwood variance with the log transformation")
+        );
+        assert!(r.contains("R's quantile.survfit"));
+        assert!(r.contains("carries the last estimate forward"));
+        assert!(r.contains("Counts below 5 are hidden"));
+        assert!(r.contains("exact Clopper-Pearson 90% CIs"));
+    }
 }
