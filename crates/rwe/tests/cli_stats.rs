@@ -574,3 +574,54 @@ fn prop_matches_r() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("rwe: "), "{}", run.stderr);
 }
+
+/// The remaining input rules of the statistics commands, each message pinned.
+#[test]
+fn empty_file_missing_event_and_missing_covariate() {
+    let p = temp_csv("empty.csv", "time,status\n");
+    let run = rwe(&[
+        "km",
+        p.to_str().unwrap(),
+        "--time",
+        "time",
+        "--event",
+        "status",
+    ]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr.replace(p.to_str().unwrap(), "empty.csv"), @r"
+    empty.csv: found no records, expected at least one record below the header [SURV-NO-RECORDS]
+    rwe: 1 error(s) in the input; nothing was computed
+    ");
+    let p = temp_csv("noevent.csv", "time,status,age\n5,,61\n6,1,\n7,0,70\n");
+    let run = rwe(&[
+        "cox",
+        p.to_str().unwrap(),
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        "age",
+    ]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr.replace(p.to_str().unwrap(), "noevent.csv"), @r"
+    noevent.csv:2: column status: found an empty value, expected 0 (censored) or 1 (event) [SURV-EVENT-MISSING]
+    rwe: 1 error(s) in the input; nothing was computed
+    ");
+    let p = temp_csv("nocov.csv", "time,status,age\n5,1,61\n6,1,\n7,0,70\n");
+    let run = rwe(&[
+        "cox",
+        p.to_str().unwrap(),
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        "age",
+    ]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr.replace(p.to_str().unwrap(), "nocov.csv"), @r"
+    nocov.csv:3: column age: found an empty value, expected a value (or run with --drop-missing to leave such records out, as R does) [COX-COVARIATE-MISSING]
+    rwe: 1 error(s) in the input; nothing was computed
+    ");
+}
