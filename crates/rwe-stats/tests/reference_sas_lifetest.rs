@@ -109,10 +109,13 @@ fn bmt_all_group_25th_percentile_matches_published_sas_limits() {
     }
 }
 
+/// A real function: a transform g or its derivative.
+type RealFn = fn(f64) -> f64;
+
 /// The z statistic of SAS's test at survival `s` with standard error `se`, for the transform `t`;
 /// NaN where it is undefined (S = 0 or 1, or σ̂ undefined). Written out independently of the crate.
 fn statistic(t: ConfType, s: f64, se: f64, target: f64) -> f64 {
-    let (g, dg): (fn(f64) -> f64, fn(f64) -> f64) = match t {
+    let (g, dg): (RealFn, RealFn) = match t {
         ConfType::Plain => (|x| x, |_| 1.0),
         ConfType::Log => (f64::ln, |x| 1.0 / x),
         ConfType::LogLog => (|x| (-x.ln()).ln(), |x| 1.0 / (x * x.ln())),
