@@ -155,6 +155,20 @@ catalogue! {
         "Every required key of the study spec is present.");
     SPEC_INVALID_VALUE = ("SPEC-INVALID-VALUE", Error, "study spec",
         "Every value of the study spec lies in its allowed range (docs/study-spec.md).");
+    SURV_NO_RECORDS = ("SURV-NO-RECORDS", Error, "rwe km/cox/cif input",
+        "The file has at least one record below the header.");
+    SURV_TIME_MISSING = ("SURV-TIME-MISSING", Error, "rwe km/cox/cif input",
+        "Every record has a follow-up time.");
+    SURV_TIME_NEGATIVE = ("SURV-TIME-NEGATIVE", Error, "rwe km/cox/cif input",
+        "Follow-up times are 0 or more.");
+    SURV_EVENT_MISSING = ("SURV-EVENT-MISSING", Error, "rwe km/cox/cif input",
+        "Every record has an event code.");
+    SURV_EVENT_CODE = ("SURV-EVENT-CODE", Error, "rwe km/cox/cif input",
+        "Event codes are 0 (censored) or 1 (event); for rwe cif, 0 or a cause code 1, 2, ….");
+    SURV_GROUP_EMPTY = ("SURV-GROUP-EMPTY", Error, "rwe km/cox/cif input",
+        "Every record has a value of the --group and --strata columns.");
+    COX_COVARIATE_MISSING = ("COX-COVARIATE-MISSING", Error, "rwe cox input",
+        "Every record has a value of each covariate, unless --drop-missing leaves such records out.");
 }
 
 /// The rule with this id.

@@ -7,6 +7,10 @@ use crate::error::StatsError;
 use crate::km::KaplanMeier;
 
 /// R's `sqrt(.Machine$double.eps)` = 2⁻²⁶: S within this of 1 − p counts as equal to it.
+///
+/// SAS needs such a fuzz too (its own is undocumented): PROC LIFETEST prints the midpoint median
+/// where S = 89/178 with no censoring before, a value the product-limit product misses by a few ulps
+/// in floating point (unit test `sas_midpoint_survives_rounding`).
 pub const QUANTILE_TOLERANCE: f64 = 1.0 / 67_108_864.0;
 
 /// Which definition of a survival quantile and its confidence interval to use.
@@ -15,13 +19,23 @@ pub const QUANTILE_TOLERANCE: f64 = 1.0 / 67_108_864.0;
 /// p = 0.25 the *early* quartile, SAS's "25" percentile). All rules treat S within
 /// √ε (= 2⁻²⁶, R's `tolerance`) of 1 − p as equal to it.
 ///
-/// * [`QuantileRule::Sas`] — PROC LIFETEST. Point: the first event time with S < 1 − p; if S equals
-///   1 − p on [t_j, t_{j+1}) between event times, the midpoint (t_j + t_{j+1})/2 (not estimable when no
-///   later event). CI (Brookmeyer and Crowley 1982, generalized to the transform g of `CONFTYPE=` as in
-///   Klein and Moeschberger 1997): the set of event times t with
-///   |g(Ŝ(t)) − g(1 − p)| ≤ z·|g′(Ŝ(t))|·σ̂(t), σ̂ the Greenwood SE of Ŝ, reported as SAS prints it,
-///   `[lower, upper)`: lower = the first time in the set, upper = the event time after the last time
-///   in the set (`None`, not reached, when that was the last event time; both `None` for an empty set).
+/// * [`QuantileRule::Sas`] — PROC LIFETEST (SAS/STAT User's Guide, LIFETEST, "Breslow,
+///   Fleming-Harrington, and Kaplan-Meier Methods"). Point: q̂ = ½(inf{t: Ŝ(t) < 1 − p} +
+///   sup{t: Ŝ(t) > 1 − p}), that is the first event time with S < 1 − p or, when S equals 1 − p from
+///   the event time t_j until the next *event* time t_{j+1}, the midpoint (t_j + t_{j+1})/2. Not
+///   estimable (`None`) when S never drops below 1 − p, including a stretch at exactly 1 − p that
+///   reaches the end of follow-up (the infimum does not exist). CI (Brookmeyer and Crowley 1982,
+///   generalized to the transform g of `CONFTYPE=` as in Klein and Moeschberger 1997): the set of all
+///   t with |g(Ŝ(t)) − g(1 − p)| ≤ z·|g′(Ŝ(t))|·σ̂(t), σ̂ the Greenwood SE of Ŝ. Ŝ and σ̂ change only
+///   at event times, and the test fails before the first one (Ŝ = 1, σ̂ = 0) and where Ŝ = 0 (σ̂
+///   undefined, g undefined), so the set is a union of stretches [t_j, t_{j+1}) that start at event
+///   times and is found by testing event times only. Reported as SAS prints it, `[lower, upper)`:
+///   lower = the first event time in the set (never before the first event), upper = the event time
+///   that ends the last stretch. That end may be the final event where S drops to 0 (R reports the
+///   limit as not reached there); it is `None` when the last stretch runs to the end of follow-up.
+///   An empty set leaves both limits `None`, whether or not the point exists; a point that is not
+///   estimable can still have limits. This reading reproduces SAS's published BMT example under all
+///   five transforms (`tests/reference_sas_lifetest.rs`).
 /// * [`QuantileRule::RQuantile`] — R `quantile.survfit` (`survival` 3.5-3), the rule of
 ///   [`Convention::R`](crate::Convention::R). Point: the first time where S ≤ 1 − p, or the midpoint of
 ///   a flat stretch at exactly 1 − p and the next drop; a flat stretch that reaches the end of
@@ -35,7 +49,8 @@ pub const QUANTILE_TOLERANCE: f64 = 1.0 / 67_108_864.0;
 ///   stretches that reach the end of follow-up (see the reference `NOTES.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QuantileRule {
-    /// SAS PROC LIFETEST: first time S < 1 − p, Brookmeyer-Crowley CI reported as `[lower, upper)`.
+    /// SAS PROC LIFETEST: first time S < 1 − p (midpoint on a stretch at exactly 1 − p),
+    /// Brookmeyer-Crowley CI reported as `[lower, upper)`.
     Sas,
     /// R `quantile.survfit`: midpoint rule, CI where the pointwise bands reach 1 − p.
     RQuantile,
@@ -106,6 +121,9 @@ impl KaplanMeier {
         let rows = self.rows();
         let next_event = |j: usize| rows[j + 1..].iter().find(|r| r.n_event > 0).map(|r| r.time);
 
+        // ½(inf{t: S < 1 − p} + sup{t: S > 1 − p}): both are the first event time at or below 1 − p,
+        // unless S sits exactly at 1 − p there; then the infimum is the next event time (none: not
+        // estimable).
         let time = rows
             .iter()
             .position(|r| r.n_event > 0 && r.surv < target + QUANTILE_TOLERANCE)
@@ -117,6 +135,8 @@ impl KaplanMeier {
                 }
             });
 
+        // Brookmeyer-Crowley set. Ŝ and σ̂ are constant from one event time to the next, so testing
+        // event times finds every stretch; before the first event (Ŝ = 1, σ̂ = 0) the test fails.
         let g = Transform(conf.conf_type());
         let g_target = g.value(target);
         let z = conf.z();
@@ -126,8 +146,8 @@ impl KaplanMeier {
             if r.n_event == 0 {
                 continue;
             }
+            // σ̂ is undefined once S = 0; NaN or infinite terms also leave the time out.
             let Some(sigma) = r.std_err else { continue };
-            // NaN or infinite terms (S = 0, or S = 1 under log-log) leave the time out of the set.
             let in_set = (g.value(r.surv) - g_target).abs() <= z * g.slope(r.surv) * sigma;
             if in_set {
                 first.get_or_insert(j);
@@ -138,6 +158,7 @@ impl KaplanMeier {
             p,
             time,
             lower: first.map(|j| rows[j].time),
+            // The open end of the last stretch: the next event time, possibly the one where S = 0.
             upper: last.and_then(next_event),
         }
     }
@@ -407,6 +428,73 @@ mod tests {
             q(&k, 0.5, ConfType::Plain, QuantileRule::Sas),
             (Some(5.5), Some(3.0), Some(8.0))
         );
+    }
+
+    /// An empty Brookmeyer-Crowley set, and limits without a point estimate.
+    ///
+    /// 100 subjects, 50 events at 1 and 50 censored at 2: S(1) = 0.5, Σ d/(n(n−d)) = 50/(100·50)
+    /// = 0.01, σ = 0.5·0.1 = 0.05, z·σ = 0.098.
+    ///
+    /// p = 0.1 (1 − p = 0.9), linear: |0.5 − 0.9| = 0.4 > 0.098, and 1 is the only event time: the
+    /// set is empty, both limits missing, while the point is 1 (S(1) = 0.5 < 0.9).
+    /// Log-log: |log(−log 0.5) − log(−log 0.9)| = |−0.366513 + 2.250367| = 1.883854 >
+    /// z·σ/(S·|log S|) = 1.96·0.05/(0.5·0.693147) = 0.282763: empty too.
+    ///
+    /// p = 0.5: S = 0.5 exactly from 1 to the end of follow-up, so the point is not estimable
+    /// (inf{t: S < 0.5} does not exist); the test statistic is 0, so 1 is in the set, and the set's
+    /// last stretch runs to the end of follow-up: [1, not reached).
+    #[test]
+    fn sas_empty_set_and_limits_without_point() {
+        let mut t = vec![1.0; 50];
+        t.extend([2.0; 50]);
+        let mut e = vec![true; 50];
+        e.extend([false; 50]);
+        let k = km(&t, &e);
+        let sas = QuantileRule::Sas;
+        for ct in [ConfType::Plain, ConfType::LogLog] {
+            assert_eq!(q(&k, 0.1, ct, sas), (Some(1.0), None, None), "{ct:?} p 0.1");
+            assert_eq!(q(&k, 0.5, ct, sas), (None, Some(1.0), None), "{ct:?} p 0.5");
+        }
+    }
+
+    /// The midpoint runs to the next *event* time, not the next observed (censored) time, and the
+    /// upper limit can be the final event where S drops to 0.
+    ///
+    /// Times 1, 2, 3, 4 with status 1, 1, 0, 1: S(1) = 3/4, S(2) = 3/4·2/3 = 0.5, censored at 3,
+    /// S(4) = 0. p = 0.5: S = 0.5 on [2, 4) -> (2 + 4)/2 = 3 (not (2 + 3)/2).
+    /// Linear CI: Σ d/(n(n−d)) = 1/12 then 1/12 + 1/6 = 1/4; σ(1) = 0.75·√(1/12) = 0.216506,
+    /// σ(2) = 0.5·0.5 = 0.25. t=1: |0.75 − 0.5| = 0.25 ≤ 1.96·0.216506 = 0.424345 (in);
+    /// t=2: 0 (in); t=4: S = 0, σ undefined (out). Set {1, 2}: [1, 4).
+    #[test]
+    fn sas_midpoint_skips_censored_times() {
+        let k = km(&[1.0, 2.0, 3.0, 4.0], &[true, true, false, true]);
+        assert_eq!(
+            q(&k, 0.5, ConfType::Plain, QuantileRule::Sas),
+            (Some(3.0), Some(1.0), Some(4.0))
+        );
+    }
+
+    /// S = 89/178 exactly in real arithmetic, but not in floating point: the tolerance keeps the
+    /// midpoint rule. SAS applies it in this situation: a PROC LIFETEST user output with 178
+    /// subjects, no censoring before S = 0.5000 at 11.3347 (89 left) and the next event at 11.8275,
+    /// has the median 11.5811 = (11.3347 + 11.8275)/2
+    /// (<https://communities.sas.com/t5/SAS-Programming/Discrepancy-Between-Median-Survival-Time-from-Quartiles-and/m-p/937774>).
+    ///
+    /// Here: 178 subjects, one event at each of 1..=90, 88 censored at 200. S(89) = Π (n−1)/n for
+    /// n = 178..=90 = 89/178 = 0.5, S(90) = 88/178 < 0.5: median (89 + 90)/2 = 89.5.
+    #[test]
+    fn sas_midpoint_survives_rounding() {
+        let mut t: Vec<f64> = (1..=90).map(f64::from).collect();
+        t.extend([200.0; 88]);
+        let e: Vec<bool> = (0..178).map(|i| i < 90).collect();
+        let k = km(&t, &e);
+        let s89 = k.rows()[88].surv;
+        // Rounding leaves S(89) a few ulps below 0.5, so a strict `S < 0.5` would give 89.
+        assert!(s89 < 0.5 && 0.5 - s89 < QUANTILE_TOLERANCE, "S(89) = {s89}");
+        let m = k
+            .quantile(0.5, conf(ConfType::LogLog), QuantileRule::Sas)
+            .unwrap();
+        assert_eq!(m.time, Some(89.5));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `rwe cox`: Cox proportional-hazards regression.
 
-use rwe_data::{Diagnostic, Location};
+use rwe_data::Location;
+use rwe_data::rule::COX_COVARIATE_MISSING;
 use rwe_stats::{
     Convention, Covariate, CovariateValues, CoxFit, CoxOptions, Design, Ties, cox_fit,
 };
@@ -10,9 +11,6 @@ use crate::cli::{CoxArgs, OutputFormat};
 use crate::console::{TextTable, p_value, sig};
 use crate::survival_input::{SurvivalColumns, read_survival};
 use crate::{Failure, input_failure};
-
-/// Rule: a covariate value is missing.
-pub const RULE_COVARIATE_MISSING: &str = "COX-COVARIATE-MISSING";
 
 #[derive(Debug, Serialize)]
 struct CoxReport {
@@ -129,8 +127,7 @@ pub fn run(args: &CoxArgs) -> Result<String, Failure> {
         for (i, v) in values.iter().enumerate() {
             if v.is_none() {
                 keep[i] = false;
-                missing.push(Diagnostic::error(
-                    RULE_COVARIATE_MISSING,
+                missing.push(COX_COVARIATE_MISSING.at(
                     Location::cell(&input.source, input.row_numbers[i], spec.column),
                     "",
                     "a value (or run with --drop-missing to leave such records out, as R does)",

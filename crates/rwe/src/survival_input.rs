@@ -3,20 +3,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rwe_data::rule::{
+    SURV_EVENT_CODE, SURV_EVENT_MISSING, SURV_GROUP_EMPTY, SURV_NO_RECORDS, SURV_TIME_MISSING,
+    SURV_TIME_NEGATIVE,
+};
 use rwe_data::{Diagnostic, NumberCell, ReadError, Source, Table, read_table};
-
-/// Rule: a time is missing.
-pub const RULE_TIME_MISSING: &str = "SURV-TIME-MISSING";
-/// Rule: a time is negative.
-pub const RULE_TIME_NEGATIVE: &str = "SURV-TIME-NEGATIVE";
-/// Rule: an event indicator is missing.
-pub const RULE_EVENT_MISSING: &str = "SURV-EVENT-MISSING";
-/// Rule: an event code is not one of the allowed codes.
-pub const RULE_EVENT_CODE: &str = "SURV-EVENT-CODE";
-/// Rule: a group or stratum label is empty.
-pub const RULE_GROUP_EMPTY: &str = "SURV-GROUP-EMPTY";
-/// Rule: the file has no records.
-pub const RULE_NO_RECORDS: &str = "SURV-NO-RECORDS";
 
 /// Why a command's input could not be used.
 #[derive(Debug)]
@@ -140,8 +131,7 @@ pub fn read_survival(path: &Path, cols: &SurvivalColumns<'_>) -> Result<Survival
 fn validate(table: &Table, cols: &SurvivalColumns<'_>) -> Result<SurvivalInput, InputError> {
     let mut problems: Vec<Diagnostic> = Vec::new();
     if table.n_rows() == 0 {
-        return Err(InputError::Invalid(vec![Diagnostic::error(
-            RULE_NO_RECORDS,
+        return Err(InputError::Invalid(vec![SURV_NO_RECORDS.at(
             rwe_data::Location::file(table.source()),
             "no records",
             "at least one record below the header",
@@ -155,14 +145,12 @@ fn validate(table: &Table, cols: &SurvivalColumns<'_>) -> Result<SurvivalInput, 
             for (i, cell) in cells.iter().enumerate() {
                 match *cell {
                     NumberCell::Invalid => {}
-                    NumberCell::Missing => problems.push(Diagnostic::error(
-                        RULE_TIME_MISSING,
+                    NumberCell::Missing => problems.push(SURV_TIME_MISSING.at(
                         table.location(i, cols.time),
                         "",
                         "a follow-up time (a number ≥ 0)",
                     )),
-                    NumberCell::Number(t) if t < 0.0 => problems.push(Diagnostic::error(
-                        RULE_TIME_NEGATIVE,
+                    NumberCell::Number(t) if t < 0.0 => problems.push(SURV_TIME_NEGATIVE.at(
                         table.location(i, cols.time),
                         format_found(t),
                         "a follow-up time ≥ 0",
@@ -179,22 +167,20 @@ fn validate(table: &Table, cols: &SurvivalColumns<'_>) -> Result<SurvivalInput, 
         Err(d) => problems.push(d),
         Ok((cells, bad)) => {
             problems.extend(bad.into_iter().map(|mut d| {
-                d.rule = RULE_EVENT_CODE;
+                d.rule = SURV_EVENT_CODE.id;
                 d.expected.clone_from(&expected);
                 d
             }));
             for (i, cell) in cells.iter().enumerate() {
                 match *cell {
                     NumberCell::Invalid => {}
-                    NumberCell::Missing => problems.push(Diagnostic::error(
-                        RULE_EVENT_MISSING,
+                    NumberCell::Missing => problems.push(SURV_EVENT_MISSING.at(
                         table.location(i, cols.event),
                         "",
                         expected.clone(),
                     )),
                     NumberCell::Number(e) if e.fract() != 0.0 || e < 0.0 || e > max_code => {
-                        problems.push(Diagnostic::error(
-                            RULE_EVENT_CODE,
+                        problems.push(SURV_EVENT_CODE.at(
                             table.location(i, cols.event),
                             format_found(e),
                             expected.clone(),
@@ -242,8 +228,7 @@ fn labels(table: &Table, name: &str, problems: &mut Vec<Diagnostic>) -> Labels {
     for i in 0..table.n_rows() {
         match table.text(column, i) {
             Some(s) if !s.trim().is_empty() => values.push(s.trim().to_string()),
-            _ => problems.push(Diagnostic::error(
-                RULE_GROUP_EMPTY,
+            _ => problems.push(SURV_GROUP_EMPTY.at(
                 table.location(i, name),
                 "",
                 format!("a value of {name} for every record"),

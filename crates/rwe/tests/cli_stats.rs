@@ -574,3 +574,114 @@ fn prop_matches_r() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("rwe: "), "{}", run.stderr);
 }
+
+/// The remaining input rules of the statistics commands, each message pinned.
+#[test]
+fn empty_file_missing_event_and_missing_covariate() {
+    let p = temp_csv("empty.csv", "time,status\n");
+    let run = rwe(&[
+        "km",
+        p.to_str().unwrap(),
+        "--time",
+        "time",
+        "--event",
+        "status",
+    ]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr.replace(p.to_str().unwrap(), "empty.csv"), @r"
+    empty.csv: found no records, expected at least one record below the header [SURV-NO-RECORDS]
+    rwe: 1 error(s) in the input; nothing was computed
+    ");
+    let p = temp_csv("noevent.csv", "time,status,age\n5,,61\n6,1,\n7,0,70\n");
+    let run = rwe(&[
+        "cox",
+        p.to_str().unwrap(),
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        "age",
+    ]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr.replace(p.to_str().unwrap(), "noevent.csv"), @r"
+    noevent.csv:2: column status: found an empty value, expected 0 (censored) or 1 (event) [SURV-EVENT-MISSING]
+    rwe: 1 error(s) in the input; nothing was computed
+    ");
+    let p = temp_csv("nocov.csv", "time,status,age\n5,1,61\n6,1,\n7,0,70\n");
+    let run = rwe(&[
+        "cox",
+        p.to_str().unwrap(),
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        "age",
+    ]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr.replace(p.to_str().unwrap(), "nocov.csv"), @r"
+    nocov.csv:3: column age: found an empty value, expected a value (or run with --drop-missing to leave such records out, as R does) [COX-COVARIATE-MISSING]
+    rwe: 1 error(s) in the input; nothing was computed
+    ");
+}
+
+/// The same data as CSV and as Parquet (typed columns: float times, integer status, text groups) give the same JSON.
+#[test]
+fn parquet_input_matches_csv() {
+    use rwe_data::{Column, ColumnData, Source, Table, read_table, write_parquet};
+    let csv = data("veteran");
+    let t = read_table(&Source::file(&csv), Some(&["time", "status", "celltype"])).unwrap();
+    let time = t.numbers("time").unwrap();
+    let status = t.numbers("status").unwrap();
+    let cell = t.column("celltype").unwrap();
+    let typed = Table::from_columns(
+        "veteran",
+        vec![
+            Column {
+                name: "time".into(),
+                data: ColumnData::Float(time),
+            },
+            Column {
+                name: "status".into(),
+                data: ColumnData::Int(status.iter().map(|s| s.map(|x| x as i64)).collect()),
+            },
+            Column {
+                name: "celltype".into(),
+                data: ColumnData::Text(
+                    (0..t.n_rows())
+                        .map(|i| t.text(cell, i).map(|s| s.into_owned()))
+                        .collect(),
+                ),
+            },
+        ],
+    )
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("rwe-cli-pq-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pq = dir.join("veteran.parquet");
+    write_parquet(&pq, &typed).unwrap();
+    let args = |file: &str| {
+        vec![
+            "km".to_string(),
+            file.to_string(),
+            "--time".into(),
+            "time".into(),
+            "--event".into(),
+            "status".into(),
+            "--group".into(),
+            "celltype".into(),
+            "--at".into(),
+            "90,180".into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
+    let a: Vec<String> = args(&csv);
+    let b: Vec<String> = args(pq.to_str().unwrap());
+    let from_csv = rwe(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let from_parquet = rwe(&b.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(from_parquet.code, 0, "{}", from_parquet.stderr);
+    assert_eq!(from_csv.stdout, from_parquet.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
