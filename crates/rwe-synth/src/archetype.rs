@@ -246,25 +246,25 @@ fn nd_tier(
     }
 }
 
-/// Newly diagnosed: 53 patients in four follow-up tiers. EFS events: a relapse on day 120 (FL consolidation,
-/// Ph−; 26 ND, 15 Ph−, 15 FL consolidation at risk) and a transplant-related death on day 250 (FL unknown,
+/// Newly diagnosed: 53 patients in four follow-up tiers. EFS events: a relapse on day 200 (FL consolidation,
+/// Ph−; 26 ND, 15 Ph−, 15 FL consolidation at risk) and a transplant-related death on day 300 (FL unknown,
 /// Ph−; 18 ND, 9 Ph− at risk): ND 1-year EFS (25/26)(17/18) = 90.8 %, Ph− (14/15)(8/9) = 83.0 %, Ph+ 100 %,
 /// FL consolidation 14/15 = 93.3 %.
 fn newly_diagnosed() -> Vec<Skeleton> {
     use Setting::*;
     let mut out = Vec::new();
-    // Tier A, follow-up < 120 days: 27 patients, 17 Ph−.
-    let a: Vec<i32> = (0..27).map(|i| 30 + 3 * i).collect();
+    // Tier A, follow-up < 200 days: 27 patients, 17 Ph−.
+    let a: Vec<i32> = (0..27).map(|i| 40 + 6 * i).collect();
     nd_tier(&mut out, vec![], &a, [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 24)], 17);
-    // Tier B, 120 to < 250 days: 8 patients (the day-120 relapse first), 6 Ph−.
-    let mut e1 = sk(FlConsolidation, Response::InCr, 200);
-    e1.relapse_day = Some(120);
-    let b = [130, 145, 160, 175, 190, 205, 220];
+    // Tier B, 200 to < 300 days: 8 patients (the day-200 relapse first), 6 Ph−.
+    let mut e1 = sk(FlConsolidation, Response::InCr, 330);
+    e1.relapse_day = Some(200);
+    let b = [210, 225, 240, 255, 270, 280, 290];
     nd_tier(&mut out, vec![e1], &b, [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 4)], 6);
-    // Tier C, 250 to < 365 days: 10 patients (the day-250 death first), 5 Ph−.
-    let mut e2 = sk(FlUnknown, Response::Cr, 250);
-    e2.death = Some(Death { day: 250, cause: "TRANSPLANT_RELATED" });
-    let c = [262, 275, 288, 300, 312, 325, 338, 350, 362];
+    // Tier C, 300 to < 365 days: 10 patients (the day-300 death first), 5 Ph−.
+    let mut e2 = sk(FlUnknown, Response::Cr, 300);
+    e2.death = Some(Death { day: 300, cause: "TRANSPLANT_RELATED" });
+    let c = [310, 318, 326, 334, 342, 350, 356, 358, 362];
     nd_tier(&mut out, vec![e2], &c, [(FlInduction, 2), (FlUnknown, 1), (FlConsolidation, 6)], 5);
     // Tier D, ≥ 365 days: 8 patients, 4 Ph−.
     let d = [380, 410, 450, 490, 530, 570, 610, 652];
@@ -273,7 +273,7 @@ fn newly_diagnosed() -> Vec<Skeleton> {
 }
 
 /// Relapsed/refractory: 43 patients. 14 re-induction non-responders fail on day 1 (S = 29/43); three
-/// consolidation relapses on days 60, 150 and 250 with 26, 18 and 10 R/R patients at risk (12, 8 and 6 in
+/// consolidation relapses on days 90, 200 and 300 with 26, 18 and 10 R/R patients at risk (12, 8 and 6 in
 /// consolidation): R/R 1-year EFS (29/43)(25/26)(17/18)(9/10) = 55.1 %, consolidation (11/12)(7/8)(5/6) =
 /// 66.8 %. No re-induction or Ph+ patient is followed to 12 months (their 1-year rates are NE).
 fn relapsed_refractory() -> Vec<Skeleton> {
@@ -282,14 +282,14 @@ fn relapsed_refractory() -> Vec<Skeleton> {
     // Non-responders: nine deaths, five alive; the first four are Ph+.
     let deaths = [
         (15, "PROGRESSIVE_DISEASE"),
-        (35, "PROGRESSIVE_DISEASE"),
-        (50, "PROGRESSIVE_DISEASE"),
-        (70, "CART_CRS"),
-        (90, "PROGRESSIVE_DISEASE"),
-        (120, "CHEMO_TOXICITY"),
-        (150, "INFECTION"),
+        (30, "PROGRESSIVE_DISEASE"),
+        (45, "PROGRESSIVE_DISEASE"),
+        (60, "CART_CRS"),
+        (75, "PROGRESSIVE_DISEASE"),
+        (90, "CHEMO_TOXICITY"),
+        (110, "INFECTION"),
+        (140, "PROGRESSIVE_DISEASE"),
         (200, "PROGRESSIVE_DISEASE"),
-        (280, "PROGRESSIVE_DISEASE"),
     ];
     let mut nr: Vec<Skeleton> = deaths
         .iter()
@@ -299,24 +299,24 @@ fn relapsed_refractory() -> Vec<Skeleton> {
             s
         })
         .collect();
-    nr.extend([40, 100, 180, 250, 330].iter().map(|&d| sk(RrReinduction, Response::Nr, d)));
+    nr.extend([95, 130, 220, 300, 340].iter().map(|&d| sk(RrReinduction, Response::Nr, d)));
     for (i, s) in nr.iter_mut().enumerate() {
         s.ph_positive = matches!(i, 1 | 3 | 10 | 11);
     }
     out.extend(nr);
-    // Responders to re-induction (10 CR, 4 CRi) and the one unknown-status patient (day 200); 4 Ph+.
-    let responders = [40, 70, 90, 110, 130, 160, 180, 220, 230, 240, 260, 280, 300, 340];
+    // Responders to re-induction (10 CR, 4 CRi) and the one unknown-status patient (day 250); 4 Ph+.
+    let responders = [70, 110, 130, 150, 170, 210, 230, 250, 270, 290, 310, 320, 340, 350];
     for (i, &d) in responders.iter().enumerate() {
         let mut s = sk(RrReinduction, if i % 4 == 1 { Response::Cri } else { Response::Cr }, d);
         s.ph_positive = matches!(i, 2 | 4 | 5 | 7);
         out.push(s);
     }
-    out.push(sk(RrUnknown, Response::Cr, 200));
-    // Consolidation: 11 censored, three relapses (the second dies of disease on day 220: 1-year OS 7/8).
-    for d in [30, 45, 80, 100, 120, 200, 300, 380, 420, 480, 560] {
+    out.push(sk(RrUnknown, Response::Cr, 250));
+    // Consolidation: 11 censored, three relapses (the second dies of disease on day 290: 1-year OS 7/8).
+    for d in [40, 60, 100, 130, 160, 250, 380, 420, 480, 520, 560] {
         out.push(sk(RrConsolidation, Response::InCr, d));
     }
-    for (relapse, fu, dies) in [(60, 400, false), (150, 220, true), (250, 330, false)] {
+    for (relapse, fu, dies) in [(90, 500, false), (200, 290, true), (300, 420, false)] {
         let mut s = sk(RrConsolidation, Response::InCr, fu);
         s.relapse_day = Some(relapse);
         if dies {
@@ -517,15 +517,15 @@ fn assign_cycles(people: &mut [Archetype], nd: &[usize], rr: &[usize]) {
     for (k, &i) in long.iter().take(24).enumerate() {
         people[i].cycles = nd_cycles.get(k).copied().unwrap_or(2);
     }
-    // R/R: consolidation 560 (4), 480 and 420 (3), 380 and 300 (2); responders 340, 300, 280 (2).
+    // R/R: consolidation 560 (4), 480 and 420 (3), 520 and 380 (2); responders 350, 340, 320 (2).
     for &i in rr {
         let p = &mut people[i];
         let event_free = p.relapse_day.is_none() && p.death.is_none();
         p.cycles = match (p.setting, p.followup, event_free) {
             (Setting::RrConsolidation, 560, true) => 4,
             (Setting::RrConsolidation, 480 | 420, true) => 3,
-            (Setting::RrConsolidation, 380 | 300, true) => 2,
-            (Setting::RrReinduction, 340 | 300 | 280, true) if p.response != Response::Nr => 2,
+            (Setting::RrConsolidation, 520 | 380, true) => 2,
+            (Setting::RrReinduction, 350 | 340 | 320, true) if p.response != Response::Nr => 2,
             _ => 1,
         };
     }
@@ -631,9 +631,11 @@ fn assign_adverse_events(people: &mut [Archetype]) {
     let icans = people
         .iter()
         .position(|p| p.setting == Setting::RrReinduction && p.response == Response::Cr && p.cycles == 1);
-    let reaction = people.iter().position(|p| {
-        p.population() == Population::Nd && p.path == [Therapy::Chemo, Therapy::Inotuzumab] && p.cycles == 1
-    });
+    let nd_single = |p: &Archetype| p.population() == Population::Nd && p.cycles == 1;
+    let reaction = people
+        .iter()
+        .position(|p| nd_single(p) && p.path == [Therapy::Chemo, Therapy::Inotuzumab])
+        .or_else(|| people.iter().position(|p| nd_single(p) && p.path.first() == Some(&Therapy::Chemo)));
     let mut taken = Vec::new();
     for (slot, ae) in [icans, reaction].into_iter().zip(&ADVERSE_EVENTS[..2]) {
         if let Some(i) = slot {
