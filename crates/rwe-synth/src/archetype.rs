@@ -221,7 +221,14 @@ struct Skeleton {
 }
 
 fn sk(setting: Setting, response: Response, followup: i32) -> Skeleton {
-    Skeleton { setting, ph_positive: false, response, followup, relapse_day: None, death: None }
+    Skeleton {
+        setting,
+        ph_positive: false,
+        response,
+        followup,
+        relapse_day: None,
+        death: None,
+    }
 }
 
 /// A tier of newly diagnosed patients: the first `ph_negative` entries are Ph−.
@@ -235,7 +242,11 @@ fn nd_tier(
     let mut k = 0;
     for (setting, n) in settings {
         for _ in 0..n {
-            let response = if setting == Setting::FlConsolidation { Response::InCr } else { Response::Cr };
+            let response = if setting == Setting::FlConsolidation {
+                Response::InCr
+            } else {
+                Response::Cr
+            };
             first.push(sk(setting, response, days[k]));
             k += 1;
         }
@@ -255,20 +266,47 @@ fn newly_diagnosed() -> Vec<Skeleton> {
     let mut out = Vec::new();
     // Tier A, follow-up < 200 days: 27 patients, 17 Ph−.
     let a: Vec<i32> = (0..27).map(|i| 40 + 6 * i).collect();
-    nd_tier(&mut out, vec![], &a, [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 24)], 17);
+    nd_tier(
+        &mut out,
+        vec![],
+        &a,
+        [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 24)],
+        17,
+    );
     // Tier B, 200 to < 300 days: 8 patients (the day-200 relapse first), 6 Ph−.
     let mut e1 = sk(FlConsolidation, Response::InCr, 330);
     e1.relapse_day = Some(200);
     let b = [210, 225, 240, 255, 270, 280, 290];
-    nd_tier(&mut out, vec![e1], &b, [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 4)], 6);
+    nd_tier(
+        &mut out,
+        vec![e1],
+        &b,
+        [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 4)],
+        6,
+    );
     // Tier C, 300 to < 365 days: 10 patients (the day-300 death first), 5 Ph−.
     let mut e2 = sk(FlUnknown, Response::Cr, 300);
-    e2.death = Some(Death { day: 300, cause: "TRANSPLANT_RELATED" });
+    e2.death = Some(Death {
+        day: 300,
+        cause: "TRANSPLANT_RELATED",
+    });
     let c = [310, 318, 326, 334, 342, 350, 356, 358, 362];
-    nd_tier(&mut out, vec![e2], &c, [(FlInduction, 2), (FlUnknown, 1), (FlConsolidation, 6)], 5);
+    nd_tier(
+        &mut out,
+        vec![e2],
+        &c,
+        [(FlInduction, 2), (FlUnknown, 1), (FlConsolidation, 6)],
+        5,
+    );
     // Tier D, ≥ 365 days: 8 patients, 4 Ph−.
     let d = [380, 410, 450, 490, 530, 570, 610, 652];
-    nd_tier(&mut out, vec![], &d, [(FlInduction, 2), (FlUnknown, 2), (FlConsolidation, 4)], 4);
+    nd_tier(
+        &mut out,
+        vec![],
+        &d,
+        [(FlInduction, 2), (FlUnknown, 2), (FlConsolidation, 4)],
+        4,
+    );
     out
 }
 
@@ -299,15 +337,29 @@ fn relapsed_refractory() -> Vec<Skeleton> {
             s
         })
         .collect();
-    nr.extend([95, 130, 220, 300, 340].iter().map(|&d| sk(RrReinduction, Response::Nr, d)));
+    nr.extend(
+        [95, 130, 220, 300, 340]
+            .iter()
+            .map(|&d| sk(RrReinduction, Response::Nr, d)),
+    );
     for (i, s) in nr.iter_mut().enumerate() {
         s.ph_positive = matches!(i, 1 | 3 | 10 | 11);
     }
     out.extend(nr);
     // Responders to re-induction (10 CR, 4 CRi) and the one unknown-status patient (day 250); 4 Ph+.
-    let responders = [70, 110, 130, 150, 170, 210, 230, 250, 270, 290, 310, 320, 340, 350];
+    let responders = [
+        70, 110, 130, 150, 170, 210, 230, 250, 270, 290, 310, 320, 340, 350,
+    ];
     for (i, &d) in responders.iter().enumerate() {
-        let mut s = sk(RrReinduction, if i % 4 == 1 { Response::Cri } else { Response::Cr }, d);
+        let mut s = sk(
+            RrReinduction,
+            if i % 4 == 1 {
+                Response::Cri
+            } else {
+                Response::Cr
+            },
+            d,
+        );
         s.ph_positive = matches!(i, 2 | 4 | 5 | 7);
         out.push(s);
     }
@@ -320,7 +372,10 @@ fn relapsed_refractory() -> Vec<Skeleton> {
         let mut s = sk(RrConsolidation, Response::InCr, fu);
         s.relapse_day = Some(relapse);
         if dies {
-            s.death = Some(Death { day: fu, cause: "PROGRESSIVE_DISEASE" });
+            s.death = Some(Death {
+                day: fu,
+                cause: "PROGRESSIVE_DISEASE",
+            });
         }
         out.push(s);
     }
@@ -329,13 +384,13 @@ fn relapsed_refractory() -> Vec<Skeleton> {
 
 /// Ages: ND median 36 (13-67), R/R median 32 (11-64), all 34; < 35: 50, 35 to < 55: 35, ≥ 55: 11.
 const ND_AGES: [u32; 53] = [
-    13, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 30, 31, 32, 33, 33, 34, 35, 35, 35, 35,
-    36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 57, 58, 60, 61, 63, 65,
-    67,
+    13, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 30, 31, 32, 33, 33, 34, 35, 35,
+    35, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 57, 58,
+    60, 61, 63, 65, 67,
 ];
 const RR_AGES: [u32; 43] = [
-    11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 29, 30, 31, 32, 32, 33, 33, 34,
-    34, 34, 36, 38, 39, 41, 43, 44, 46, 48, 50, 51, 53, 54, 56, 60, 64,
+    11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 29, 30, 31, 32, 32, 33,
+    33, 34, 34, 34, 36, 38, 39, 41, 43, 44, 46, 48, 50, 51, 53, 54, 56, 60, 64,
 ];
 
 /// Abnormal genetic findings, one per patient (49 of 96), dealt to Ph− patients.
@@ -354,25 +409,101 @@ const FINDINGS: [(&str, usize); 9] = [
 /// Table 3: 19 patients, one event each, 7 at grade 1-2 and 12 at grade ≥ 3. The first two are the
 /// discontinuations for adverse events (grade-3 neurotoxicity in R/R, grade-3 infusion reaction in ND).
 const ADVERSE_EVENTS: [AdverseEvent; 19] = [
-    AdverseEvent { group: "ICANS", term: "Immune effector cell-associated neurotoxicity syndrome", grade: 3 },
-    AdverseEvent { group: "OTHER", term: "Infusion related reaction", grade: 3 },
-    AdverseEvent { group: "CRS", term: "Cytokine release syndrome", grade: 1 },
-    AdverseEvent { group: "CRS", term: "Cytokine release syndrome", grade: 2 },
-    AdverseEvent { group: "CRS", term: "Cytokine release syndrome", grade: 2 },
-    AdverseEvent { group: "CRS", term: "Cytokine release syndrome", grade: 1 },
-    AdverseEvent { group: "CRS", term: "Cytokine release syndrome", grade: 3 },
-    AdverseEvent { group: "CRS", term: "Cytokine release syndrome", grade: 3 },
-    AdverseEvent { group: "CRS", term: "Cytokine release syndrome", grade: 3 },
-    AdverseEvent { group: "INFECTION", term: "Upper respiratory infection", grade: 2 },
-    AdverseEvent { group: "INFECTION", term: "Urinary tract infection", grade: 2 },
-    AdverseEvent { group: "INFECTION", term: "Pneumonia", grade: 3 },
-    AdverseEvent { group: "INFECTION", term: "Sepsis", grade: 4 },
-    AdverseEvent { group: "INFECTION", term: "Pneumonia", grade: 3 },
-    AdverseEvent { group: "INFECTION", term: "Febrile neutropenia", grade: 3 },
-    AdverseEvent { group: "LIVER_ENZYMES_INCREASED", term: "Alanine aminotransferase increased", grade: 3 },
-    AdverseEvent { group: "NEUTROPENIA", term: "Neutrophil count decreased", grade: 4 },
-    AdverseEvent { group: "OTHER", term: "Fever", grade: 1 },
-    AdverseEvent { group: "OTHER", term: "Tremor", grade: 3 },
+    AdverseEvent {
+        group: "ICANS",
+        term: "Immune effector cell-associated neurotoxicity syndrome",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "OTHER",
+        term: "Infusion related reaction",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "CRS",
+        term: "Cytokine release syndrome",
+        grade: 1,
+    },
+    AdverseEvent {
+        group: "CRS",
+        term: "Cytokine release syndrome",
+        grade: 2,
+    },
+    AdverseEvent {
+        group: "CRS",
+        term: "Cytokine release syndrome",
+        grade: 2,
+    },
+    AdverseEvent {
+        group: "CRS",
+        term: "Cytokine release syndrome",
+        grade: 1,
+    },
+    AdverseEvent {
+        group: "CRS",
+        term: "Cytokine release syndrome",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "CRS",
+        term: "Cytokine release syndrome",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "CRS",
+        term: "Cytokine release syndrome",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "INFECTION",
+        term: "Upper respiratory infection",
+        grade: 2,
+    },
+    AdverseEvent {
+        group: "INFECTION",
+        term: "Urinary tract infection",
+        grade: 2,
+    },
+    AdverseEvent {
+        group: "INFECTION",
+        term: "Pneumonia",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "INFECTION",
+        term: "Sepsis",
+        grade: 4,
+    },
+    AdverseEvent {
+        group: "INFECTION",
+        term: "Pneumonia",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "INFECTION",
+        term: "Febrile neutropenia",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "LIVER_ENZYMES_INCREASED",
+        term: "Alanine aminotransferase increased",
+        grade: 3,
+    },
+    AdverseEvent {
+        group: "NEUTROPENIA",
+        term: "Neutrophil count decreased",
+        grade: 4,
+    },
+    AdverseEvent {
+        group: "OTHER",
+        term: "Fever",
+        grade: 1,
+    },
+    AdverseEvent {
+        group: "OTHER",
+        term: "Tremor",
+        grade: 3,
+    },
 ];
 
 /// Subsequent-therapy paths (Figure 1 text): ND 53 (allo-HSCT 28, CAR-T 14), R/R 43 (allo-HSCT 23); 51 of
@@ -403,7 +534,9 @@ fn paths(population: Population) -> Vec<Vec<Therapy>> {
             (&[], 10),
         ],
     };
-    spec.iter().flat_map(|&(p, n)| std::iter::repeat_n(p.to_vec(), n)).collect()
+    spec.iter()
+        .flat_map(|&(p, n)| std::iter::repeat_n(p.to_vec(), n))
+        .collect()
 }
 
 /// The seed study's 96 archetypes, ND first, in a fixed order.
@@ -449,8 +582,12 @@ pub fn seed_archetypes() -> Vec<Archetype> {
             },
         })
         .collect();
-    let nd: Vec<usize> = (0..n).filter(|&i| people[i].population() == Population::Nd).collect();
-    let rr: Vec<usize> = (0..n).filter(|&i| people[i].population() == Population::Rr).collect();
+    let nd: Vec<usize> = (0..n)
+        .filter(|&i| people[i].population() == Population::Nd)
+        .collect();
+    let rr: Vec<usize> = (0..n)
+        .filter(|&i| people[i].population() == Population::Rr)
+        .collect();
     for (k, &i) in nd.iter().enumerate() {
         people[i].age = ND_AGES[(k * 7) % ND_AGES.len()];
     }
@@ -465,7 +602,10 @@ pub fn seed_archetypes() -> Vec<Archetype> {
     assign_paths(&mut people, &rr, Population::Rr);
     assign_adverse_events(&mut people);
     let ph_negative: Vec<usize> = (0..n).filter(|&i| !people[i].ph_positive).collect();
-    let findings: Vec<&str> = FINDINGS.iter().flat_map(|&(f, k)| std::iter::repeat_n(f, k)).collect();
+    let findings: Vec<&str> = FINDINGS
+        .iter()
+        .flat_map(|&(f, k)| std::iter::repeat_n(f, k))
+        .collect();
     let order = spread(findings.len(), &FINDINGS.map(|(_, k)| k));
     let mut next = [0usize; 9];
     for (slot, &cat) in order.iter().enumerate() {
@@ -481,7 +621,10 @@ pub fn seed_archetypes() -> Vec<Archetype> {
 /// Disease and MRD status at the start: CR 52 (MRD+ 29, MRD− 23), one FL consolidation patient not in CR
 /// (I-04: 15 ND non-CR), R/R non-consolidation "UNKNOWN" (29).
 fn assign_status(people: &mut [Archetype], nd: &[usize]) {
-    let first_con = nd.iter().copied().find(|&i| people[i].setting == Setting::FlConsolidation);
+    let first_con = nd
+        .iter()
+        .copied()
+        .find(|&i| people[i].setting == Setting::FlConsolidation);
     let mut in_cr = Vec::new();
     for (i, p) in people.iter_mut().enumerate() {
         p.dz_status_start = match p.setting {
@@ -510,7 +653,11 @@ fn assign_cycles(people: &mut [Archetype], nd: &[usize], rr: &[usize]) {
     let mut long: Vec<usize> = nd
         .iter()
         .copied()
-        .filter(|&i| people[i].followup >= 120 && people[i].relapse_day.is_none() && people[i].death.is_none())
+        .filter(|&i| {
+            people[i].followup >= 120
+                && people[i].relapse_day.is_none()
+                && people[i].death.is_none()
+        })
         .collect();
     long.sort_by_key(|&i| std::cmp::Reverse(people[i].followup));
     let nd_cycles = [5, 4, 4, 4, 3, 3, 3, 3, 3];
@@ -554,9 +701,10 @@ fn assign_mrd(people: &mut [Archetype]) {
         v.sort_by_key(|&i| (people[i].followup, i));
         v
     };
-    for (setting, missing, positive, late) in
-        [(Setting::FlConsolidation, 6, 3, 3), (Setting::RrConsolidation, 3, 1, 1)]
-    {
+    for (setting, missing, positive, late) in [
+        (Setting::FlConsolidation, 6, 3, 3),
+        (Setting::RrConsolidation, 3, 1, 1),
+    ] {
         let v = by_fu(people, setting);
         for &i in &v[..missing] {
             people[i].mrd_after = MrdAfter::Missing;
@@ -564,7 +712,11 @@ fn assign_mrd(people: &mut [Archetype]) {
         for &i in &v[missing..missing + positive] {
             people[i].mrd_after = MrdAfter::Positive;
         }
-        let mut multi: Vec<usize> = v.iter().copied().filter(|&i| people[i].cycles >= 3).collect();
+        let mut multi: Vec<usize> = v
+            .iter()
+            .copied()
+            .filter(|&i| people[i].cycles >= 3)
+            .collect();
         multi.truncate(late);
         for i in multi {
             people[i].mrd_after = MrdAfter::NegativeLate;
@@ -594,7 +746,11 @@ fn assign_history(people: &mut [Archetype], rr: &[usize]) {
         people[i].prior_lines = [1, 2, 3 + (k % 2) as u32][lines[k]];
         people[i].refractory_last = refractory[k] == 0;
     }
-    let heavy: Vec<usize> = rr.iter().copied().filter(|&i| people[i].prior_lines >= 2).collect();
+    let heavy: Vec<usize> = rr
+        .iter()
+        .copied()
+        .filter(|&i| people[i].prior_lines >= 2)
+        .collect();
     let hsct = spread(heavy.len(), &[12, heavy.len() - 12]);
     let cart = spread(heavy.len(), &[heavy.len() - 10, 10]);
     for (k, &i) in heavy.iter().enumerate() {
@@ -628,14 +784,18 @@ fn assign_paths(people: &mut [Archetype], members: &[usize], population: Populat
 /// One event per patient, spread over the cohort; the two discontinuations go to an R/R re-induction
 /// responder (ICANS) and to the first ND patient on the chemotherapy-inotuzumab path (infusion reaction).
 fn assign_adverse_events(people: &mut [Archetype]) {
-    let icans = people
-        .iter()
-        .position(|p| p.setting == Setting::RrReinduction && p.response == Response::Cr && p.cycles == 1);
+    let icans = people.iter().position(|p| {
+        p.setting == Setting::RrReinduction && p.response == Response::Cr && p.cycles == 1
+    });
     let nd_single = |p: &Archetype| p.population() == Population::Nd && p.cycles == 1;
     let reaction = people
         .iter()
         .position(|p| nd_single(p) && p.path == [Therapy::Chemo, Therapy::Inotuzumab])
-        .or_else(|| people.iter().position(|p| nd_single(p) && p.path.first() == Some(&Therapy::Chemo)));
+        .or_else(|| {
+            people
+                .iter()
+                .position(|p| nd_single(p) && p.path.first() == Some(&Therapy::Chemo))
+        });
     let mut taken = Vec::new();
     for (slot, ae) in [icans, reaction].into_iter().zip(&ADVERSE_EVENTS[..2]) {
         if let Some(i) = slot {

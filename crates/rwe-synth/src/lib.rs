@@ -17,7 +17,8 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 pub use archetype::{
-    AdverseEvent, Archetype, Death, MrdAfter, Population, Response, Setting, Therapy, seed_archetypes, spread,
+    AdverseEvent, Archetype, Death, MrdAfter, Population, Response, Setting, Therapy,
+    seed_archetypes, spread,
 };
 pub use splitmix::SplitMix64;
 
@@ -65,11 +66,17 @@ pub enum SynthError {
 }
 
 fn open(dir: &Path) -> Result<Emitter<BufWriter<File>>, SynthError> {
-    std::fs::create_dir_all(dir).map_err(|source| SynthError::Io { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| SynthError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut writers = Vec::with_capacity(FILES.len());
     for name in FILES {
         let path = dir.join(name);
-        let file = File::create(&path).map_err(|source| SynthError::Io { path: path.clone(), source })?;
+        let file = File::create(&path).map_err(|source| SynthError::Io {
+            path: path.clone(),
+            source,
+        })?;
         writers.push((path, csv::Writer::from_writer(BufWriter::new(file))));
     }
     Emitter::new(writers)
@@ -85,7 +92,13 @@ pub fn write_seed_cohort(dir: &Path) -> Result<(), SynthError> {
     let scale = LabScale::fitted(&people, &mut SplitMix64::new(SEED_COHORT_SEED ^ 0x1AB5));
     let mut out = open(dir)?;
     for (i, p) in people.iter().enumerate() {
-        out.patient(SEED_STUDY_ID, &format!("S{:03}", i + 1), p, &mut rng, &scale)?;
+        out.patient(
+            SEED_STUDY_ID,
+            &format!("S{:03}", i + 1),
+            p,
+            &mut rng,
+            &scale,
+        )?;
     }
     out.finish()
 }
@@ -96,7 +109,12 @@ pub fn write_seed_cohort(dir: &Path) -> Result<(), SynthError> {
 ///
 /// # Errors
 /// [`SynthError`] when `dir` or a file cannot be created or written.
-pub fn synth(n: usize, seed: u64, dir: &Path, progress: &mut dyn FnMut(usize)) -> Result<(), SynthError> {
+pub fn synth(
+    n: usize,
+    seed: u64,
+    dir: &Path,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), SynthError> {
     let people = seed_archetypes();
     let mut rng = SplitMix64::new(seed);
     let scale = LabScale::unscaled();
@@ -104,7 +122,13 @@ pub fn synth(n: usize, seed: u64, dir: &Path, progress: &mut dyn FnMut(usize)) -
     for i in 0..n {
         let base = &people[rng.below(people.len() as u64) as usize];
         let p = jitter(base, &mut rng);
-        out.patient(SYNTH_STUDY_ID, &format!("P{:06}", i + 1), &p, &mut rng, &scale)?;
+        out.patient(
+            SYNTH_STUDY_ID,
+            &format!("P{:06}", i + 1),
+            &p,
+            &mut rng,
+            &scale,
+        )?;
         if (i + 1) % 1000 == 0 || i + 1 == n {
             progress(i + 1);
         }

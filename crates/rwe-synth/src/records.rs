@@ -10,26 +10,87 @@ use crate::{SplitMix64, SynthError};
 
 const HEADERS: [&[&str]; 9] = [
     &[
-        "STUDYID", "USUBJID", "SITEID", "SEX", "BRTHDT", "AGE", "DIAGDT", "POP_RECORDED", "BLINA_SETTING",
-        "PRIOR_LINES", "PH_STATUS", "CNS_LEUK_BL", "CHEMO_INTOL_FL", "REFRACT_LAST_FL", "DZ_STATUS_START",
-        "LSTCNTDT", "DTHDT", "DTHCAUS",
+        "STUDYID",
+        "USUBJID",
+        "SITEID",
+        "SEX",
+        "BRTHDT",
+        "AGE",
+        "DIAGDT",
+        "POP_RECORDED",
+        "BLINA_SETTING",
+        "PRIOR_LINES",
+        "PH_STATUS",
+        "CNS_LEUK_BL",
+        "CHEMO_INTOL_FL",
+        "REFRACT_LAST_FL",
+        "DZ_STATUS_START",
+        "LSTCNTDT",
+        "DTHDT",
+        "DTHCAUS",
     ],
-    &["USUBJID", "TPT", "LBDT", "WBC", "HGB", "PLT", "BM_BLAST_PCT", "WEIGHT_KG"],
+    &[
+        "USUBJID",
+        "TPT",
+        "LBDT",
+        "WBC",
+        "HGB",
+        "PLT",
+        "BM_BLAST_PCT",
+        "WEIGHT_KG",
+    ],
     &["USUBJID", "FINDING", "METHOD", "RESULTDT"],
     &[
-        "USUBJID", "EXSEQ", "AGENT", "REGIMEN", "EXSTDT", "EXENDT", "CYCLE_NO", "DOSE", "DOSE_UNIT", "DCREAS",
+        "USUBJID",
+        "EXSEQ",
+        "AGENT",
+        "REGIMEN",
+        "EXSTDT",
+        "EXENDT",
+        "CYCLE_NO",
+        "DOSE",
+        "DOSE_UNIT",
+        "DCREAS",
     ],
     &["USUBJID", "PRSEQ", "PROC", "PROCDT", "EXPERIMENTAL_FL"],
     &[
-        "USUBJID", "RSSEQ", "RSDT", "SPECIMEN", "BM_BLAST_PCT", "ANC", "PLT", "EMD_PRESENT", "CNS_INVOLVED",
-        "MRD_VALUE", "MRD_OPERATOR", "MRD_LOD", "MRD_METHOD", "INV_RESP",
+        "USUBJID",
+        "RSSEQ",
+        "RSDT",
+        "SPECIMEN",
+        "BM_BLAST_PCT",
+        "ANC",
+        "PLT",
+        "EMD_PRESENT",
+        "CNS_INVOLVED",
+        "MRD_VALUE",
+        "MRD_OPERATOR",
+        "MRD_LOD",
+        "MRD_METHOD",
+        "INV_RESP",
     ],
     &["USUBJID", "EVSEQ", "EVTYPE", "EVDT", "SOURCE"],
     &[
-        "USUBJID", "AESEQ", "AETERM", "AEDECOD", "AEGRP", "AETOXGR", "AEGRSCALE", "AESTDT", "AEENDT", "AEREL",
-        "AEACN", "AEOUT",
+        "USUBJID",
+        "AESEQ",
+        "AETERM",
+        "AEDECOD",
+        "AEGRP",
+        "AETOXGR",
+        "AEGRSCALE",
+        "AESTDT",
+        "AEENDT",
+        "AEREL",
+        "AEACN",
+        "AEOUT",
     ],
-    &["USUBJID", "CONTACTDT", "CONTACT_TYPE", "VITAL_STATUS", "DZ_STATUS"],
+    &[
+        "USUBJID",
+        "CONTACTDT",
+        "CONTACT_TYPE",
+        "VITAL_STATUS",
+        "DZ_STATUS",
+    ],
 ];
 
 const PATIENTS: usize = 0;
@@ -72,7 +133,12 @@ fn raw_labs(rng: &mut SplitMix64) -> [f64; 3] {
 
 impl LabScale {
     pub(crate) fn unscaled() -> Self {
-        LabScale { draws: None, wbc: 1.0, hgb: 0.0, plt: 1.0 }
+        LabScale {
+            draws: None,
+            wbc: 1.0,
+            hgb: 0.0,
+            plt: 1.0,
+        }
     }
 
     pub(crate) fn fitted(people: &[Archetype], rng: &mut SplitMix64) -> Self {
@@ -80,12 +146,20 @@ impl LabScale {
         let n = draws.len().max(1) as f64;
         let mean = |k: usize| draws.iter().map(|d| d[k]).sum::<f64>() / n;
         let (w, h, p) = (mean(0), mean(1), mean(2));
-        LabScale { wbc: WBC_MEAN / w, hgb: HGB_MEAN - h, plt: PLT_MEAN / p, draws: Some(draws) }
+        LabScale {
+            wbc: WBC_MEAN / w,
+            hgb: HGB_MEAN - h,
+            plt: PLT_MEAN / p,
+            draws: Some(draws),
+        }
     }
 
     fn values(&self, index: usize, rng: &mut SplitMix64) -> [f64; 3] {
         let raw = match &self.draws {
-            Some(d) => d.get(index).copied().unwrap_or([WBC_MEAN, HGB_MEAN, PLT_MEAN]),
+            Some(d) => d
+                .get(index)
+                .copied()
+                .unwrap_or([WBC_MEAN, HGB_MEAN, PLT_MEAN]),
             None => raw_labs(rng),
         };
         [raw[0] * self.wbc, raw[1] + self.hgb, raw[2] * self.plt]
@@ -117,12 +191,18 @@ impl<W: Write> Emitter<W> {
 
     fn row(&mut self, table: usize, fields: Vec<String>) -> Result<(), SynthError> {
         let (path, w) = &mut self.writers[table];
-        w.write_record(&fields).map_err(|source| SynthError::Csv { path: path.clone(), source })
+        w.write_record(&fields).map_err(|source| SynthError::Csv {
+            path: path.clone(),
+            source,
+        })
     }
 
     pub(crate) fn finish(mut self) -> Result<(), SynthError> {
         for (path, w) in &mut self.writers {
-            w.flush().map_err(|source| SynthError::Io { path: path.clone(), source })?;
+            w.flush().map_err(|source| SynthError::Io {
+                path: path.clone(),
+                source,
+            })?;
         }
         Ok(())
     }
@@ -184,23 +264,47 @@ impl<W: Write> Emitter<W> {
             Some(false) => f1(20.0 + 25.0 * rng.unit()),
             None => String::new(),
         };
-        let weight = if p.age < 16 { 30.0 + 12.0 * rng.unit() } else { 50.0 + 30.0 * rng.unit() };
+        let weight = if p.age < 16 {
+            30.0 + 12.0 * rng.unit()
+        } else {
+            50.0 + 30.0 * rng.unit()
+        };
         self.row(
             LABS,
-            vec![s(id), s("DIAGNOSIS"), diag.to_string(), f1(wbc), f1(hgb), f1(plt), blasts, f1(weight)],
+            vec![
+                s(id),
+                s("DIAGNOSIS"),
+                diag.to_string(),
+                f1(wbc),
+                f1(hgb),
+                f1(plt),
+                blasts,
+                f1(weight),
+            ],
         )?;
 
         if let Some(f) = p.finding {
-            self.row(GENETICS, vec![s(id), s(f), s("NGS"), diag.add_days(7).to_string()])?;
+            self.row(
+                GENETICS,
+                vec![s(id), s(f), s("NGS"), diag.add_days(7).to_string()],
+            )?;
         }
 
         // Blinatumomab cycles: every 42 days, 28 infusion days (cycle 1 as recorded).
-        let (dose, unit) = if weight < 45.0 { ("15", "UG_M2_DAY") } else { ("28", "UG_DAY") };
+        let (dose, unit) = if weight < 45.0 {
+            ("15", "UG_M2_DAY")
+        } else {
+            ("28", "UG_DAY")
+        };
         let mut exseq = 0;
         for c in 1..=p.cycles as i32 {
             let start = 1 + 42 * (c - 1);
             let len = if c == 1 { p.cycle1_days } else { 28 };
-            let reason = if c == p.cycles as i32 { p.stop_reason } else { "COMPLETED" };
+            let reason = if c == p.cycles as i32 {
+                p.stop_reason
+            } else {
+                "COMPLETED"
+            };
             exseq += 1;
             self.row(
                 EXPOSURES,
@@ -230,25 +334,47 @@ impl<W: Write> Emitter<W> {
         if p.prior_hsct {
             prseq += 1;
             let d = trt.add_days(-200).to_string();
-            self.row(PROCEDURES, vec![s(id), prseq.to_string(), s("ALLO_HSCT"), d, s("N")])?;
+            self.row(
+                PROCEDURES,
+                vec![s(id), prseq.to_string(), s("ALLO_HSCT"), d, s("N")],
+            )?;
         }
         if p.prior_car_t {
             prseq += 1;
             let d = trt.add_days(-100).to_string();
-            self.row(PROCEDURES, vec![s(id), prseq.to_string(), s("CAR_T"), d, s("Y")])?;
+            self.row(
+                PROCEDURES,
+                vec![s(id), prseq.to_string(), s("CAR_T"), d, s("Y")],
+            )?;
         }
         for (k, t) in p.path.iter().enumerate() {
             let d = base + gap * (k as i32 + 1);
             match t {
                 Therapy::AlloHsct | Therapy::CarT => {
                     prseq += 1;
-                    let (proc_, exp) = if *t == Therapy::AlloHsct { ("ALLO_HSCT", "N") } else { ("CAR_T", "Y") };
-                    self.row(PROCEDURES, vec![s(id), prseq.to_string(), s(proc_), day(d).to_string(), s(exp)])?;
+                    let (proc_, exp) = if *t == Therapy::AlloHsct {
+                        ("ALLO_HSCT", "N")
+                    } else {
+                        ("CAR_T", "Y")
+                    };
+                    self.row(
+                        PROCEDURES,
+                        vec![
+                            s(id),
+                            prseq.to_string(),
+                            s(proc_),
+                            day(d).to_string(),
+                            s(exp),
+                        ],
+                    )?;
                 }
                 Therapy::Chemo | Therapy::Inotuzumab => {
                     exseq += 1;
-                    let (agent, regimen) =
-                        if *t == Therapy::Chemo { ("CHEMO", "VDLP") } else { ("INOTUZUMAB", "") };
+                    let (agent, regimen) = if *t == Therapy::Chemo {
+                        ("CHEMO", "VDLP")
+                    } else {
+                        ("INOTUZUMAB", "")
+                    };
                     let end = (d + 13).min(p.followup).max(d);
                     self.row(
                         EXPOSURES,
@@ -271,27 +397,32 @@ impl<W: Write> Emitter<W> {
 
         // Marrow and MRD assessments.
         let mut rs: Vec<[String; 13]> = Vec::new();
-        let marrow = |date: Date, blasts: &str, anc: &str, plt: &str, mrd: Option<&str>, resp: &str| {
-            [
-                date.to_string(),
-                s("BM"),
-                s(blasts),
-                s(anc),
-                s(plt),
-                s("N"),
-                s("N"),
-                mrd.map(s).unwrap_or_default(),
-                s(if mrd.is_some() { "EQ" } else { "" }),
-                String::new(),
-                s(if mrd.is_some() { "FCM" } else { "" }),
-                s(resp),
-                String::new(),
-            ]
-        };
+        let marrow =
+            |date: Date, blasts: &str, anc: &str, plt: &str, mrd: Option<&str>, resp: &str| {
+                [
+                    date.to_string(),
+                    s("BM"),
+                    s(blasts),
+                    s(anc),
+                    s(plt),
+                    s("N"),
+                    s("N"),
+                    mrd.map(s).unwrap_or_default(),
+                    s(if mrd.is_some() { "EQ" } else { "" }),
+                    String::new(),
+                    s(if mrd.is_some() { "FCM" } else { "" }),
+                    s(resp),
+                    String::new(),
+                ]
+            };
         let before = trt.add_days(-7);
         match (p.dz_status_start, p.setting) {
             ("CR", _) => {
-                let mrd = if p.mrd_before == Some(true) { "0.002" } else { "0.00003" };
+                let mrd = if p.mrd_before == Some(true) {
+                    "0.002"
+                } else {
+                    "0.00003"
+                };
                 rs.push(marrow(before, "1", "1.6", "140", Some(mrd), "CR"));
             }
             (_, Setting::FlInduction | Setting::RrReinduction | Setting::FlConsolidation) => {
@@ -306,12 +437,40 @@ impl<W: Write> Emitter<W> {
             MrdAfter::Positive => Some("0.0008"),
         };
         match p.response {
-            Response::Nr => rs.push(marrow(day(8.min(p.followup)), "45", "0.4", "30", None, "NR")),
-            Response::Cr => rs.push(marrow(day(response_day), "2", "1.5", "130", mrd_first, "CR")),
-            Response::Cri => rs.push(marrow(day(response_day), "2", "0.6", "60", mrd_first, "CRI")),
+            Response::Nr => rs.push(marrow(
+                day(8.min(p.followup)),
+                "45",
+                "0.4",
+                "30",
+                None,
+                "NR",
+            )),
+            Response::Cr => rs.push(marrow(
+                day(response_day),
+                "2",
+                "1.5",
+                "130",
+                mrd_first,
+                "CR",
+            )),
+            Response::Cri => rs.push(marrow(
+                day(response_day),
+                "2",
+                "0.6",
+                "60",
+                mrd_first,
+                "CRI",
+            )),
             Response::InCr => {
                 if mrd_first.is_some() {
-                    rs.push(marrow(day(response_day), "1", "1.8", "160", mrd_first, "CR"));
+                    rs.push(marrow(
+                        day(response_day),
+                        "1",
+                        "1.8",
+                        "160",
+                        mrd_first,
+                        "CR",
+                    ));
                 }
             }
         }
@@ -335,17 +494,43 @@ impl<W: Write> Emitter<W> {
         let mut evseq = 0;
         if rr {
             evseq += 1;
-            let ev = if p.refractory_last { "REFRACTORY" } else { "RELAPSE_BM" };
-            self.row(EVENTS, vec![s(id), evseq.to_string(), s(ev), trt.add_days(-14).to_string(), s("MARROW")])?;
+            let ev = if p.refractory_last {
+                "REFRACTORY"
+            } else {
+                "RELAPSE_BM"
+            };
+            self.row(
+                EVENTS,
+                vec![
+                    s(id),
+                    evseq.to_string(),
+                    s(ev),
+                    trt.add_days(-14).to_string(),
+                    s("MARROW"),
+                ],
+            )?;
         }
         if let Some(r) = p.relapse_day {
             evseq += 1;
-            self.row(EVENTS, vec![s(id), evseq.to_string(), s("RELAPSE_BM"), day(r).to_string(), s("MARROW")])?;
+            self.row(
+                EVENTS,
+                vec![
+                    s(id),
+                    evseq.to_string(),
+                    s("RELAPSE_BM"),
+                    day(r).to_string(),
+                    s("MARROW"),
+                ],
+            )?;
         }
 
         if let Some(ae) = p.adverse_event {
             let onset = 3.min(p.cycle1_days);
-            let scale = if matches!(ae.group, "CRS" | "ICANS") { "ASTCT" } else { "CTCAE_V5" };
+            let scale = if matches!(ae.group, "CRS" | "ICANS") {
+                "ASTCT"
+            } else {
+                "CTCAE_V5"
+            };
             let action = if p.stop_reason == "AE" {
                 "DRUG_WITHDRAWN"
             } else if ae.grade >= 3 {
@@ -381,7 +566,10 @@ impl<W: Write> Emitter<W> {
             } else {
                 "CR"
             };
-            self.row(CONTACTS, vec![s(id), last.to_string(), s("PHONE"), s("ALIVE"), s(status)])?;
+            self.row(
+                CONTACTS,
+                vec![s(id), last.to_string(), s("PHONE"), s("ALIVE"), s(status)],
+            )?;
         }
         Ok(())
     }

@@ -31,7 +31,11 @@ impl SplitMix64 {
 
     /// Uniform integer in `0..bound` (`bound` > 0; 0 gives 0).
     pub fn below(&mut self, bound: u64) -> u64 {
-        if bound == 0 { 0 } else { self.next_u64() % bound }
+        if bound == 0 {
+            0
+        } else {
+            self.next_u64() % bound
+        }
     }
 
     /// A standard normal deviate (Box-Muller, one of the pair).

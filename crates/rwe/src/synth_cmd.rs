@@ -10,7 +10,11 @@ use crate::Failure;
 #[derive(Debug, Args)]
 pub struct SynthArgs {
     /// Number of patients, sampled from the seed study's archetypes with jitter.
-    #[arg(long, required_unless_present = "seed_study", conflicts_with = "seed_study")]
+    #[arg(
+        long,
+        required_unless_present = "seed_study",
+        conflicts_with = "seed_study"
+    )]
     pub patients: Option<usize>,
     /// Seed of the random generator (same seed, same files).
     #[arg(long, default_value_t = 1)]
@@ -31,7 +35,10 @@ pub fn run(args: &SynthArgs) -> Result<String, Failure> {
     let fail = |e: rwe_synth::SynthError| Failure::usage(e.to_string());
     if args.seed_study {
         rwe_synth::write_seed_cohort(&args.out).map_err(fail)?;
-        return Ok(format!("wrote the seed study's 96 synthetic patients to {}\n", args.out.display()));
+        return Ok(format!(
+            "wrote the seed study's 96 synthetic patients to {}\n",
+            args.out.display()
+        ));
     }
     let n = args.patients.unwrap_or(0);
     rwe_synth::synth(n, args.seed, &args.out, &mut |_| {}).map_err(fail)?;
