@@ -125,9 +125,10 @@ const PLT_MEAN: f64 = 75.4;
 
 fn raw_labs(rng: &mut SplitMix64) -> [f64; 3] {
     // Log-normal WBC (sigma 1.3: SD about twice the mean, as in the paper), normal Hb, log-normal PLT.
-    let wbc = (26.4f64.ln() + 1.3 * rng.normal()).exp();
+    // Capped well inside the data model's ranges (WBC 0 to 1000, platelets 0 to 2000).
+    let wbc = (26.4f64.ln() + 1.3 * rng.normal()).exp().min(400.0);
     let hgb = (HGB_MEAN + 34.5 * rng.normal()).clamp(30.0, 170.0);
-    let plt = (54.7f64.ln() + 0.8 * rng.normal()).exp();
+    let plt = (54.7f64.ln() + 0.8 * rng.normal()).exp().min(900.0);
     [wbc, hgb, plt]
 }
 

@@ -228,3 +228,37 @@ fn run_reproduces_the_published_counts() {
     assert_eq!(cycles, want, "blinatumomab ADSL NCYCLES distribution");
     let _ = std::fs::remove_dir_all(&out_dir);
 }
+
+#[test]
+fn synth_writes_a_cohort_that_validates() {
+    let dir = std::env::temp_dir().join(format!("rwe-synth-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = rwe(&[
+        "synth",
+        "--patients",
+        "400",
+        "--seed",
+        "11",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let spec = dir.join("study.toml");
+    let out = rwe(&["validate", spec.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "synth seed 11 validate: {stdout}"
+    );
+    assert!(
+        stdout.contains("0 error(s)") && stdout.contains("in 400 patient(s)"),
+        "summary: {stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
