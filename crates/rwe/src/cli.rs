@@ -34,6 +34,8 @@ pub enum Command {
     Cif(CifArgs),
     /// A binomial proportion with its confidence interval.
     Prop(PropArgs),
+    /// Write a SYNTHETIC cohort in the input schema: N sampled patients, or the seed study's 96.
+    Synth(crate::synth_cmd::SynthArgs),
 }
 
 /// Output format.

@@ -18,6 +18,7 @@ mod prop_cmd;
 mod run_cmd;
 mod study_cmds;
 mod survival_input;
+mod synth_cmd;
 
 use cli::{Cli, Command};
 use survival_input::InputError;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         Command::Cox(args) => cox_cmd::run(args),
         Command::Cif(args) => cif_cmd::run(args),
         Command::Prop(args) => prop_cmd::run(args),
+        Command::Synth(args) => synth_cmd::run(args),
     };
     match result {
         Ok(text) => {
