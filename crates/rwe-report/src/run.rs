@@ -252,10 +252,7 @@ fn render(
 }
 
 /// Reads the oracle and compares it with the ARD, printing through the report's formatter.
-fn reproduction(
-    path: &Path,
-    outputs: &Outputs,
-) -> Result<Vec<reproduction::Comparison>, RunError> {
+fn reproduction(path: &Path, outputs: &Outputs) -> Result<Vec<reproduction::Comparison>, RunError> {
     let text = std::fs::read_to_string(path).map_err(|source| RunError::Io {
         path: path.display().to_string(),
         source,
