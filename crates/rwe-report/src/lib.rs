@@ -27,7 +27,10 @@ pub use conventions::Settings;
 pub use error::ReportError;
 pub use outputs::{Figure, FigureModel, Outputs, analyse};
 pub use provenance::{ConventionsUsed, FileDigest, Provenance, now_utc, utc_from_epoch_seconds};
-pub use reproduction::{Comparison, Expected, OracleEntry, reproduce};
+pub use reproduction::{
+    ArdKey, Check, Comparison, OracleEntry, OracleError, Published, Status, appendix_table, counts,
+    read_oracle, reproduce, to_csv as reproduction_csv,
+};
 pub use run::{RunError, RunOptions, RunSummary, Stage, default_out, run, validation_text};
 pub use sha256::sha256_hex;
 

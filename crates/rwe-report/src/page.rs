@@ -59,6 +59,7 @@ pub(crate) fn report_page(
     methods: &[String],
     diagnostics: &Diagnostics,
     provenance: &Provenance,
+    reproduction: Option<Table>,
 ) -> Result<String, RenderError> {
     let mut sections = Vec::new();
     for table in &outputs.tables {
@@ -176,6 +177,21 @@ pub(crate) fn report_page(
             ),
         ],
     });
+    if let Some(table) = reproduction {
+        sections.push(Section {
+            id: "reproduction".into(),
+            heading: "Appendix: reproduction of the published numbers".into(),
+            blocks: vec![
+                Block::Paragraph(
+                    "Each published number beside the one computed here (reproduction.csv has the same \
+                     rows). A mismatch carries the id of the paper's inconsistency that explains it; \
+                     \"not targeted\" marks a number the data were not built to reproduce."
+                        .into(),
+                ),
+                Block::Table(table),
+            ],
+        });
+    }
     let title = spec
         .study
         .title

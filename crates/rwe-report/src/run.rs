@@ -25,7 +25,7 @@ use rwe_spec::{SpecError, StudySpec};
 use crate::error::ReportError;
 use crate::outputs::{Outputs, analyse};
 use crate::provenance::{self, Provenance};
-use crate::{ard, check_spec, folder, methods, page};
+use crate::{ard, check_spec, folder, methods, page, reproduction};
 
 /// A stage of the pipeline, reported as it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,15 @@ pub enum RunError {
     /// A table or figure could not be rendered.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The reproduction oracle is malformed.
+    #[error("{path}: {source}")]
+    Oracle {
+        /// The oracle file.
+        path: String,
+        /// What is wrong, with the line and column.
+        #[source]
+        source: crate::reproduction::OracleError,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -205,8 +214,28 @@ fn render(
         source: std::io::Error::other(e),
     })?;
     files.push(("ard/ard.json".into(), json.into_bytes()));
+    let appendix = match spec.oracle_path() {
+        Some(path) => {
+            let comparisons = reproduction(&path, outputs)?;
+            let csv = reproduction::to_csv(&comparisons).map_err(|e| RunError::Io {
+                path: "reproduction.csv".into(),
+                source: std::io::Error::other(e),
+            })?;
+            files.push(("reproduction.csv".into(), csv.into_bytes()));
+            Some(reproduction::appendix_table(&comparisons))
+        }
+        None => None,
+    };
     let methods = methods::methods(spec, &outputs.settings);
-    let html = page::report_page(spec, outputs, &svgs, &methods, diagnostics, provenance)?;
+    let html = page::report_page(
+        spec,
+        outputs,
+        &svgs,
+        &methods,
+        diagnostics,
+        provenance,
+        appendix,
+    )?;
     files.push(("report.html".into(), html.into_bytes()));
     files.push((
         "validation.txt".into(),
@@ -220,6 +249,23 @@ fn render(
     files.push(("provenance.json".into(), prov.into_bytes()));
     files.sort();
     Ok(files)
+}
+
+/// Reads the oracle and compares it with the ARD, printing through the report's formatter.
+fn reproduction(path: &Path, outputs: &Outputs) -> Result<Vec<reproduction::Comparison>, RunError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RunError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let oracle = reproduction::read_oracle(&text).map_err(|source| RunError::Oracle {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(reproduction::reproduce(
+        &oracle,
+        &outputs.ard,
+        &outputs.settings.formatter,
+    ))
 }
 
 fn write_files(dir: &Path, files: &[File], datasets: &Datasets) -> Result<Vec<PathBuf>, RunError> {

@@ -77,6 +77,9 @@ pub struct StudySpec {
     /// The figures of the report, in order.
     #[serde(default)]
     pub figures: Vec<FigureDecl>,
+    /// The published numbers to reproduce (the report's reproduction appendix); none by default.
+    #[serde(default)]
+    pub reproduction: Reproduction,
     /// The directory relative input paths are resolved against (the spec's own directory).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -320,6 +323,26 @@ pub struct SafetyParams {
     /// An AE is treatment-emergent from the first infusion to this many days after the last.
     #[serde(deserialize_with = "non_negative_int")]
     pub ae_grace_days: i64,
+}
+
+/// `[reproduction]`: a published paper's numbers to compare with the computed ones.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reproduction {
+    /// The oracle CSV (relative to the spec): one published number per row with the ARD key that
+    /// computes it; `None` writes no reproduction appendix.
+    pub oracle: Option<PathBuf>,
+}
+
+impl StudySpec {
+    /// The oracle file resolved against the spec's directory, when one is declared.
+    #[must_use]
+    pub fn oracle_path(&self) -> Option<PathBuf> {
+        self.reproduction
+            .oracle
+            .as_ref()
+            .map(|p| self.base_dir.join(p))
+    }
 }
 
 /// Why a spec could not be used.

@@ -75,7 +75,7 @@ fn spec_syntax() {
 fn spec_unknown_key() {
     let text = format!("{BASE}\n[endpoints]\nefs_cr_windw_days = 90\n");
     insta::assert_snapshot!(err(&text), @"study.toml:13: found key `efs_cr_windw_days`, expected one of efs_cr_window_days, days_per_month, sensitivity_censoring, rfs_consolidation_origin (did you mean efs_cr_window_days?) [SPEC-UNKNOWN-KEY]");
-    insta::assert_snapshot!(err(&format!("{BASE}\n[endpoint]\n")), @"study.toml:12: found key `endpoint`, expected one of study, inputs, population, response, mrd, cycles, endpoints, safety, conventions, tables, figures (did you mean endpoints?) [SPEC-UNKNOWN-KEY]");
+    insta::assert_snapshot!(err(&format!("{BASE}\n[endpoint]\n")), @"study.toml:12: found key `endpoint`, expected one of study, inputs, population, response, mrd, cycles, endpoints, safety, conventions, tables, figures, reproduction (did you mean endpoints?) [SPEC-UNKNOWN-KEY]");
 }
 
 #[test]
@@ -121,6 +121,7 @@ fn every_key_is_documented() {
         format!("{BASE}\n[endpoints]\nzz_probe = 1\n"),
         format!("{BASE}\n[safety]\nzz_probe = 1\n"),
         format!("{BASE}\n[conventions]\nzz_probe = 1\n"),
+        format!("{BASE}\n[reproduction]\nzz_probe = 1\n"),
     ];
     let mut n = 0;
     for probe in probes {
@@ -140,8 +141,8 @@ fn every_key_is_documented() {
             n += 1;
         }
     }
-    // 11 tables + 5 study + 9 inputs + 3 + 4 + 5 + 4 + 4 + 1 + 10 (conventions) keys.
-    assert_eq!(n, 56);
+    // 12 tables + 5 study + 9 inputs + 3 + 4 + 5 + 4 + 4 + 1 + 10 (conventions) + 1 (reproduction) keys.
+    assert_eq!(n, 58);
 }
 
 const REPORT: &str = include_str!("../../../tests/fixtures/cohort/report.toml");
