@@ -19,10 +19,15 @@ pub use table::{
     RULE_NOT_NUMERIC, RULE_NOT_UTF8, RULE_RAGGED_ROW, ReadError, Source, Table, closest,
     edit_distance, iso_date_from_epoch_days, read_table,
 };
+pub use typed_table::{
+    ColumnKind, ColumnRequest, InvalidCell, LabelColumn, NumberColumn, Numbers, RowMap,
+    TypedColumn, TypedTable, from_table, read_columns,
+};
 
 mod csv_reader;
 mod diagnostic;
 #[cfg(feature = "parquet")]
 mod parquet_io;
 mod table;
+mod typed_table;
 mod xlsx_reader;

@@ -19,6 +19,9 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
 use crate::table::{Column, ColumnData, ReadError, Table};
+use crate::typed_table::{
+    Cell, ColumnRequest, Part, PartColumn, TypedTable, date_text, finish, wanted_kinds,
+};
 
 fn malformed(label: &str, reason: impl ToString) -> ReadError {
     ReadError::Malformed {
@@ -77,6 +80,197 @@ pub(crate) fn read_parquet(
         }
     }
     Ok(Table::from_columns(label, columns)?.with_headers(headers))
+}
+
+/// Typed columns of a Parquet file: the projected columns decoded row group by row group, the row
+/// groups split over the available cores, numbers kept as numbers.
+pub(crate) fn read_parquet_columns(
+    path: &Path,
+    label: &str,
+    wanted: &[ColumnRequest<'_>],
+) -> Result<TypedTable, ReadError> {
+    let open = || {
+        let file = std::fs::File::open(path).map_err(|source| ReadError::Io {
+            path: label.to_string(),
+            source,
+        })?;
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| malformed(label, e))
+    };
+    let builder = open()?;
+    let headers: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let missing: Vec<_> = wanted
+        .iter()
+        .filter(|w| !headers.iter().any(|h| h == w.name))
+        .map(|w| crate::table::missing_column_diagnostic(label, &headers, w.name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ReadError::Invalid(missing));
+    }
+    for f in builder.schema().fields() {
+        if wanted.iter().any(|w| w.name == f.name()) && empty_column(f.data_type(), 0).is_none() {
+            return Err(unsupported(label, f.name(), f.data_type()));
+        }
+    }
+    let roots: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| wanted.iter().any(|w| w.name == h.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    let metadata = builder.metadata().clone();
+    let n_groups = metadata.num_row_groups();
+    drop(builder);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let parts = threads.min(n_groups).max(1);
+    let ranges: Vec<Vec<usize>> = (0..parts)
+        .map(|k| (n_groups * k / parts..n_groups * (k + 1) / parts).collect())
+        .collect();
+    let read_range = |groups: &Vec<usize>| -> Result<Part, ReadError> {
+        let builder = open()?;
+        let rows: usize = groups
+            .iter()
+            .map(|&g| usize::try_from(metadata.row_group(g).num_rows()).unwrap_or(0))
+            .sum();
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
+        let reader = builder
+            .with_projection(mask)
+            .with_row_groups(groups.clone())
+            .with_batch_size(1 << 16)
+            .build()
+            .map_err(|e| malformed(label, e))?;
+        let mut part = Part::new(wanted_kinds(wanted));
+        for c in &mut part.columns {
+            c.reserve(rows);
+        }
+        for batch in reader {
+            let batch = batch.map_err(|e| malformed(label, e))?;
+            for (slot, w) in wanted.iter().enumerate() {
+                let Some(array) = batch.column_by_name(w.name) else {
+                    continue;
+                };
+                append_typed(&mut part.columns[slot], array.as_ref())
+                    .ok_or_else(|| unsupported(label, w.name, array.data_type()))?;
+            }
+            part.rows += batch.num_rows();
+        }
+        Ok(part)
+    };
+    let results: Vec<Result<Part, ReadError>> = if ranges.len() <= 1 {
+        ranges.iter().map(read_range).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|r| scope.spawn(move || read_range(r)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(malformed(label, "a decoding thread stopped unexpectedly"))
+                    })
+                })
+                .collect()
+        })
+    };
+    let parts = results
+        .into_iter()
+        .collect::<Result<Vec<Part>, ReadError>>()?;
+    finish(label, &headers, wanted, Vec::new(), parts, 2)
+}
+
+/// Appends one Arrow array to a partition column; `None` for a type rwe does not read.
+fn append_typed(out: &mut PartColumn, a: &dyn Array) -> Option<()> {
+    macro_rules! ints {
+        ($t:ty) => {{
+            let arr = a.as_primitive_opt::<$t>()?;
+            for i in 0..arr.len() {
+                out.push_cell(if arr.is_valid(i) {
+                    Cell::Int(i64::try_from(arr.value(i)).unwrap_or(i64::MAX))
+                } else {
+                    Cell::Missing
+                });
+            }
+        }};
+    }
+    match a.data_type() {
+        DataType::Int32 => {
+            let arr = a.as_primitive_opt::<Int32Type>()?;
+            if arr.null_count() == 0 {
+                out.extend_i32(arr.values());
+            } else {
+                for i in 0..arr.len() {
+                    out.push_cell(if arr.is_valid(i) {
+                        Cell::Int(i64::from(arr.value(i)))
+                    } else {
+                        Cell::Missing
+                    });
+                }
+            }
+        }
+        DataType::Int8 => ints!(Int8Type),
+        DataType::Int16 => ints!(Int16Type),
+        DataType::Int64 => ints!(Int64Type),
+        DataType::UInt8 => ints!(UInt8Type),
+        DataType::UInt16 => ints!(UInt16Type),
+        DataType::UInt32 => ints!(UInt32Type),
+        DataType::UInt64 => ints!(UInt64Type),
+        DataType::Float64 | DataType::Float32 => {
+            let values: Vec<Option<f64>> = match a.data_type() {
+                DataType::Float64 => a.as_primitive_opt::<Float64Type>()?.iter().collect(),
+                _ => a
+                    .as_primitive_opt::<Float32Type>()?
+                    .iter()
+                    .map(|x| x.map(f64::from))
+                    .collect(),
+            };
+            for x in values {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Float));
+            }
+        }
+        DataType::Boolean => {
+            let arr = a.as_boolean_opt()?;
+            for i in 0..arr.len() {
+                out.push_cell(if arr.is_valid(i) {
+                    Cell::Int(i64::from(arr.value(i)))
+                } else {
+                    Cell::Missing
+                });
+            }
+        }
+        DataType::Date32 => {
+            let arr = a.as_primitive_opt::<Date32Type>()?;
+            for i in 0..arr.len() {
+                out.push_cell(if arr.is_valid(i) {
+                    Cell::Other(date_text(arr.value(i)))
+                } else {
+                    Cell::Missing
+                });
+            }
+        }
+        DataType::Utf8 => {
+            for x in a.as_string_opt::<i32>()? {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Text));
+            }
+        }
+        DataType::LargeUtf8 => {
+            for x in a.as_string_opt::<i64>()? {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Text));
+            }
+        }
+        DataType::Utf8View => {
+            for x in a.as_string_view_opt()? {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Text));
+            }
+        }
+        _ => return None,
+    }
+    Some(())
 }
 
 fn unsupported(label: &str, name: &str, dt: &DataType) -> ReadError {
