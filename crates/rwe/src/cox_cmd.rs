@@ -131,7 +131,7 @@ pub fn run(args: &CoxArgs) -> Result<String, Failure> {
                 keep[i] = false;
                 missing.push(Diagnostic::error(
                     RULE_COVARIATE_MISSING,
-                    Location::cell(&input.source, input.row_numbers[i], spec.column),
+                    Location::cell(&input.source, input.row_number(i), spec.column),
                     "",
                     "a value (or run with --drop-missing to leave such records out, as R does)",
                 ));
@@ -142,7 +142,8 @@ pub fn run(args: &CoxArgs) -> Result<String, Failure> {
         return Err(Failure::Invalid(missing));
     }
     let idx: Vec<usize> = (0..n_all).filter(|&i| keep[i]).collect();
-    let time: Vec<f64> = idx.iter().map(|&i| input.time[i]).collect();
+    let all_times = input.time.to_f64();
+    let time: Vec<f64> = idx.iter().map(|&i| all_times[i]).collect();
     let event: Vec<bool> = idx.iter().map(|&i| input.event[i] == 1).collect();
     let strata: Option<Vec<u32>> = input
         .strata

@@ -2,8 +2,8 @@
 
 use anyhow::{Context, Result};
 use rwe_stats::{
-    BeyondLastTime, ConfType, Confidence, Convention, GroupTest, KaplanMeier, QuantileRule,
-    TestWeight, survdiff,
+    BeyondLastTime, ConfType, Confidence, Convention, GroupCounts, GroupTest, KaplanMeier,
+    QuantileRule, StatsError, TestWeight, survdiff_counts,
 };
 
 use crate::cli::{KmArgs, OutputFormat};
@@ -12,7 +12,7 @@ use crate::km_report::{
     AtReport, ChiSquareReport, CurveReport, FhReport, KmReport, KmRowReport, QuantileReport,
     RmstReport, TestsReport,
 };
-use crate::survival_input::{SurvivalColumns, SurvivalInput, read_survival};
+use crate::survival_input::{SurvivalColumns, SurvivalInput, Times, read_survival};
 use crate::{Failure, input_failure};
 
 /// Run `rwe km` and return what to print.
@@ -80,6 +80,20 @@ pub fn run(args: &KmArgs) -> Result<String, Failure> {
     })
 }
 
+/// Per-time counts of the groups (one group when there is no `--group`), optionally by stratum,
+/// counted in one pass over the rows.
+fn count(
+    input: &SurvivalInput,
+    event: &[bool],
+    strata: Option<&[u32]>,
+) -> Result<GroupCounts, StatsError> {
+    let group = input.group.as_ref().map(|g| g.index.as_slice());
+    match &input.time {
+        Times::Days(t) => GroupCounts::from_observations(t, event, group, strata),
+        Times::Real(t) => GroupCounts::from_observations(t, event, group, strata),
+    }
+}
+
 fn compute(
     input: &SurvivalInput,
     args: &KmArgs,
@@ -88,30 +102,25 @@ fn compute(
     fh: Option<(f64, f64)>,
 ) -> Result<KmReport> {
     let event: Vec<bool> = input.event.iter().map(|&e| e == 1).collect();
-    let mut curves = vec![curve(None, &input.time, &event, args, convention, conf)?];
+    let counts = count(input, &event, None).context("all records")?;
+    let overall = KaplanMeier::from_counts(&counts.pooled());
+    let mut curves = vec![curve(None, &overall, args, convention, conf)?];
     let mut tests = None;
     if let Some(group) = &input.group {
         for (g, label) in group.levels.iter().enumerate() {
-            let (t, e): (Vec<f64>, Vec<bool>) = input
-                .time
-                .iter()
-                .zip(&event)
-                .zip(&group.index)
-                .filter(|(_, gi)| **gi as usize == g)
-                .map(|((t, e), _)| (*t, *e))
-                .unzip();
-            curves.push(curve(Some(label.clone()), &t, &e, args, convention, conf)?);
+            let fit = counts
+                .group(g)
+                .map(|c| KaplanMeier::from_counts(&c))
+                .with_context(|| format!("group {label}: no records"))?;
+            curves.push(curve(Some(label.clone()), &fit, args, convention, conf)?);
         }
         if group.levels.len() >= 2 {
-            let unstratified = group_tests(&input.time, &event, &group.index, None, fh)?;
+            let unstratified = group_tests(&counts, fh)?;
             let stratified = match &input.strata {
-                Some(s) => Some(Box::new(group_tests(
-                    &input.time,
-                    &event,
-                    &group.index,
-                    Some(&s.index),
-                    fh,
-                )?)),
+                Some(s) => {
+                    let by_stratum = count(input, &event, Some(&s.index)).context("strata")?;
+                    Some(Box::new(group_tests(&by_stratum, fh)?))
+                }
                 None => None,
             };
             tests = Some(TestsReport {
@@ -131,16 +140,11 @@ fn compute(
 
 fn curve(
     group: Option<String>,
-    time: &[f64],
-    event: &[bool],
+    fit: &KaplanMeier,
     args: &KmArgs,
     convention: Convention,
     conf: Confidence,
 ) -> Result<CurveReport> {
-    let fit = KaplanMeier::fit(time, event).with_context(|| match &group {
-        Some(g) => format!("group {g}"),
-        None => "all records".to_string(),
-    })?;
     let bounds = fit.pointwise_ci(conf);
     let table = fit
         .rows()
@@ -208,14 +212,8 @@ fn curve(
     })
 }
 
-fn group_tests(
-    time: &[f64],
-    event: &[bool],
-    group: &[u32],
-    strata: Option<&[u32]>,
-    fh: Option<(f64, f64)>,
-) -> Result<TestsReport> {
-    let one = |w: TestWeight| -> Result<GroupTest> { Ok(survdiff(time, event, group, strata, w)?) };
+fn group_tests(counts: &GroupCounts, fh: Option<(f64, f64)>) -> Result<TestsReport> {
+    let one = |w: TestWeight| -> Result<GroupTest> { Ok(survdiff_counts(counts, w)?) };
     let chi = |t: GroupTest| ChiSquareReport {
         chisq: t.chisq,
         df: t.df as f64,

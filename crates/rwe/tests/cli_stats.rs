@@ -574,3 +574,38 @@ fn prop_matches_r() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("rwe: "), "{}", run.stderr);
 }
+
+/// The typed input path gives the same output from a quoted CSV (read by the csv crate), the same file without
+/// quotes (read by the parallel parser) and Parquet: veteran by treatment, stratified by cell type.
+#[test]
+fn km_same_output_from_quoted_csv_plain_csv_and_parquet() {
+    let csv = data("veteran");
+    let table = rwe_data::read_table(&rwe_data::Source::file(&csv), None).unwrap();
+    let dir = std::env::temp_dir().join(format!("rwe-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let parquet = dir.join("veteran.parquet");
+    rwe_data::write_parquet(&parquet, &table).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains('"'), "the reference CSV is quoted");
+    let plain = temp_csv("veteran-plain.csv", &text.replace('"', ""));
+    let run = |file: &str| {
+        let r = rwe(&[
+            "km", file, "--time", "time", "--event", "status", "--group", "celltype", "--strata",
+            "trt", "--at", "100,200", "--format", "json",
+        ]);
+        assert_eq!(r.code, 0, "{file}: {}", r.stderr);
+        r.stdout
+    };
+    let from_csv = run(&csv);
+    assert!(from_csv.contains("\"group\": \"squamous\""), "{from_csv}");
+    assert_eq!(
+        run(plain.to_str().unwrap()),
+        from_csv,
+        "plain CSV vs quoted CSV"
+    );
+    assert_eq!(
+        run(parquet.to_str().unwrap()),
+        from_csv,
+        "Parquet vs quoted CSV"
+    );
+}
