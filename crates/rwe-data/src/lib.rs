@@ -21,7 +21,7 @@ pub use table::{
 };
 pub use typed_table::{
     ColumnKind, ColumnRequest, InvalidCell, LabelColumn, NumberColumn, Numbers, RowMap,
-    TypedColumn, TypedTable, from_table, read_columns,
+    TypedColumn, TypedTable, fold_columns, from_table, read_columns,
 };
 
 mod csv_reader;

@@ -327,6 +327,34 @@ pub fn read_columns(
     }
 }
 
+/// Reads the requested columns and folds them into per-partition states without keeping them
+/// whole: for Parquet, each core decodes its share of the row groups batch by batch and calls
+/// `fold(&mut state, batch)` with a [`TypedTable`] of up to 65 536 records (row numbers are those of
+/// the file); CSV and workbooks are read whole ([`read_columns`]) and folded once. The states, one
+/// per partition, come back in file order; each starts as `init()`. Memory stays at a few batches
+/// per core, whatever the number of rows.
+///
+/// Problems that make the file unreadable are reported as by [`read_columns`], before any fold.
+///
+/// # Errors
+/// As [`read_columns`].
+pub fn fold_columns<S: Send>(
+    source: &Source,
+    wanted: &[ColumnRequest<'_>],
+    init: &(dyn Fn() -> S + Sync),
+    fold: &(dyn Fn(&mut S, TypedTable) + Sync),
+) -> Result<Vec<S>, ReadError> {
+    #[cfg(feature = "parquet")]
+    if Format::from_path(&source.path) == Some(Format::Parquet) {
+        let label = source.label();
+        return crate::parquet_io::fold_parquet_columns(&source.path, &label, wanted, init, fold);
+    }
+    let table = read_columns(source, wanted)?;
+    let mut state = init();
+    fold(&mut state, table);
+    Ok(vec![state])
+}
+
 /// Typed columns from a [`Table`] (a workbook, or anything already read as text).
 ///
 /// # Errors
@@ -508,9 +536,13 @@ pub(crate) struct PartLabels {
     map: HashMap<String, u32>,
     codes: Vec<u32>,
     missing: Vec<usize>,
-    /// Codes of integer labels seen so far (Parquet integer columns), without formatting each.
-    ints: Vec<(i64, u32)>,
+    /// Codes of the integer labels 0..[`SMALL_INTS`] seen so far (Parquet integer columns), so that
+    /// each is formatted once; `u32::MAX` for one not seen yet.
+    small_ints: Vec<u32>,
 }
+
+/// Integer labels below this are looked up in a table.
+const SMALL_INTS: usize = 1024;
 
 /// Up to this many levels a linear scan beats hashing.
 const LINEAR_LEVELS: usize = 16;
@@ -522,22 +554,60 @@ impl PartLabels {
             map: HashMap::new(),
             codes: Vec::new(),
             missing: Vec::new(),
-            ints: Vec::new(),
+            small_ints: Vec::new(),
         }
     }
 
     /// An integer label: its text is the decimal number.
     #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     fn push_int(&mut self, x: i64) {
-        if let Some(&(_, code)) = self.ints.iter().find(|(v, _)| *v == x) {
-            self.codes.push(code);
+        let Some(slot) = usize::try_from(x).ok().filter(|&v| v < SMALL_INTS) else {
+            self.push(&x.to_string());
             return;
+        };
+        if self.small_ints.is_empty() {
+            self.small_ints = vec![u32::MAX; SMALL_INTS];
         }
-        self.push(&x.to_string());
-        if self.ints.len() < LINEAR_LEVELS
-            && let Some(&code) = self.codes.last()
-        {
-            self.ints.push((x, code));
+        match self.small_ints[slot] {
+            u32::MAX => {
+                self.push(&x.to_string());
+                if let Some(&code) = self.codes.last() {
+                    self.small_ints[slot] = code;
+                }
+            }
+            code => self.codes.push(code),
+        }
+    }
+
+    /// Appends integer labels, the common ones through a local copy of the lookup table.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    fn extend_i32(&mut self, values: &[i32]) {
+        if self.small_ints.is_empty() {
+            self.small_ints = vec![u32::MAX; SMALL_INTS];
+        }
+        let mut start = 0;
+        while start < values.len() {
+            // Copy codes while every value is a known small integer; fall back for the next one.
+            let table = &self.small_ints;
+            let known = values[start..]
+                .iter()
+                .take_while(|&&x| {
+                    usize::try_from(x)
+                        .ok()
+                        .and_then(|v| table.get(v))
+                        .is_some_and(|&c| c != u32::MAX)
+                })
+                .count();
+            self.codes.extend(
+                values[start..start + known]
+                    .iter()
+                    .map(|&x| table[x as usize]),
+            );
+            start += known;
+            if let Some(&x) = values.get(start) {
+                self.push_int(i64::from(x));
+                start += 1;
+            }
         }
     }
 
@@ -939,29 +1009,57 @@ fn parse_piece(
     kinds: Vec<ColumnKind>,
 ) -> Option<(Part, u64)> {
     let mut part = Part::new(kinds);
-    let estimate = piece.len() / 8 + 1;
+    // Records expected in the piece, from the line length of its first 64 KiB, with 10% to spare.
+    let sample = &piece[..piece.len().min(1 << 16)];
+    let sample_lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    let estimate = piece.len() / (sample.len() / sample_lines).max(1) * 11 / 10 + 16;
     for c in &mut part.columns {
         match c {
             PartColumn::Number(n) => n.values = Numbers::Int(Vec::with_capacity(estimate)),
             PartColumn::Label(l) => l.codes.reserve(estimate),
         }
     }
-    let mut spans = Vec::with_capacity(n_fields);
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(n_fields);
     let mut line_no: u64 = 0;
     let mut expected_row: u64 = 1;
+    let n = piece.len();
     let mut pos = 0;
-    while pos < piece.len() {
-        let end = piece[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(piece.len(), |e| pos + e);
-        let line = strip_cr(&piece[pos..end])?;
-        pos = end + 1;
+    while pos < n {
+        // One pass over the line: field boundaries and its end. A carriage return ends a line only
+        // before a newline; anywhere else it needs the csv crate.
+        spans.clear();
+        let start = pos;
+        let mut field_start = pos;
+        let mut end = n;
+        let mut next = n;
+        while pos < n {
+            match piece[pos] {
+                b',' => {
+                    spans.push((field_start - start, pos - start));
+                    field_start = pos + 1;
+                }
+                b'\n' => {
+                    end = pos;
+                    next = pos + 1;
+                    break;
+                }
+                b'\r' if piece.get(pos + 1) == Some(&b'\n') => {
+                    end = pos;
+                    next = pos + 2;
+                    break;
+                }
+                b'\r' => return None,
+                _ => {}
+            }
+            pos += 1;
+        }
+        spans.push((field_start - start, end - start));
+        let line = &piece[start..end];
+        pos = next;
         line_no += 1;
         if line.is_empty() {
             continue;
         }
-        fields_of(line, &mut spans);
         if spans.len() != n_fields {
             part.problems
                 .push(ragged(label, line_no, spans.len(), n_fields));
@@ -1128,7 +1226,7 @@ impl PartColumn {
                 Numbers::Int(v) => v.extend_from_slice(values),
                 Numbers::Float(v) => v.extend(values.iter().map(|&x| f64::from(x))),
             },
-            PartColumn::Label(l) => values.iter().for_each(|&x| l.push_int(i64::from(x))),
+            PartColumn::Label(l) => l.extend_i32(values),
         }
     }
 

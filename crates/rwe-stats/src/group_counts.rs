@@ -591,6 +591,82 @@ impl GroupCounts {
         out
     }
 
+    /// The same counts with groups and strata renumbered: group `g` becomes `group_map[g]` (of
+    /// `groups`) and stratum `s` becomes `strata_map[s]` (of `strata`). Groups or strata mapped to
+    /// the same index are added together. Used to put counts made with different label
+    /// dictionaries (partitions of a file, sites) on one numbering before [`GroupCounts::merge`].
+    ///
+    /// # Errors
+    /// [`StatsError::IndexTooLarge`] when a map is shorter than the groups or strata it renumbers, or
+    /// maps to an index not below `groups`/`strata`.
+    pub fn relabel(
+        &self,
+        group_map: &[u32],
+        groups: usize,
+        strata_map: &[u32],
+        strata: usize,
+    ) -> Result<GroupCounts, StatsError> {
+        let check = |what, map: &[u32], from: usize, to: usize| {
+            if map.len() < from {
+                return Err(StatsError::IndexTooLarge {
+                    what,
+                    index: map.len(),
+                    rows: from,
+                });
+            }
+            match map[..from].iter().find(|&&m| m as usize >= to) {
+                Some(&m) => Err(StatsError::IndexTooLarge {
+                    what,
+                    index: m as usize,
+                    rows: to,
+                }),
+                None => Ok(()),
+            }
+        };
+        check("group", group_map, self.groups, groups)?;
+        check("strata", strata_map, self.strata.len(), strata)?;
+        let mut out = GroupCounts::empty(groups, strata);
+        for (s, stratum) in self.strata.iter().enumerate() {
+            let mut moved = StratumCounts::new(groups);
+            let mut events = vec![0_u64; groups];
+            let mut censors = vec![0_u64; groups];
+            for i in 0..stratum.len() {
+                events.iter_mut().for_each(|x| *x = 0);
+                censors.iter_mut().for_each(|x| *x = 0);
+                let from = stratum.n_event(i).iter().zip(stratum.n_censor(i));
+                for (&to, (&d, &c)) in group_map.iter().zip(from) {
+                    events[to as usize] += d;
+                    censors[to as usize] += c;
+                }
+                moved.push(stratum.time_bits[i], &events, &censors);
+            }
+            let single = GroupCounts {
+                groups,
+                strata: {
+                    let mut v = vec![StratumCounts::new(groups); strata];
+                    v[strata_map[s] as usize] = moved;
+                    v
+                },
+            };
+            out = out.merge(&single);
+        }
+        Ok(out)
+    }
+
+    /// The counts with all strata added together (one stratum).
+    #[must_use]
+    pub fn without_strata(&self) -> GroupCounts {
+        let mut out = GroupCounts::empty(self.groups, 1);
+        for stratum in &self.strata {
+            let single = GroupCounts {
+                groups: self.groups,
+                strata: vec![stratum.clone()],
+            };
+            out = out.merge(&single);
+        }
+        out
+    }
+
     /// Number of groups (one more than the largest group index).
     #[must_use]
     pub fn groups(&self) -> usize {
@@ -804,6 +880,40 @@ mod tests {
         .unwrap();
         assert_eq!(a.merge(&b), whole);
         assert_eq!(b.merge(&a), whole);
+    }
+
+    #[test]
+    fn relabel_and_collapse_strata() {
+        // Rows in groups 0, 1, 2 and strata 0, 1; groups 0 and 2 are merged into new group 1,
+        // group 1 becomes new group 0; the strata swap.
+        let t = [1.0, 2.0, 2.0, 3.0, 1.0];
+        let e = [true, false, true, true, true];
+        let g = [0, 1, 2, 2, 1];
+        let s = [0, 0, 1, 1, 1];
+        let c = GroupCounts::from_observations(&t, &e, Some(&g), Some(&s)).unwrap();
+        let r = c.relabel(&[1, 0, 1], 2, &[1, 0], 2).unwrap();
+        let want =
+            GroupCounts::from_observations(&t, &e, Some(&[1, 0, 1, 1, 0]), Some(&[1, 1, 0, 0, 0]))
+                .unwrap();
+        assert_eq!(r, want);
+        let flat = GroupCounts::from_observations(&t, &e, Some(&g), None).unwrap();
+        assert_eq!(c.without_strata(), flat);
+        assert_eq!(
+            c.relabel(&[0, 1], 3, &[0, 1], 2),
+            Err(StatsError::IndexTooLarge {
+                what: "group",
+                index: 2,
+                rows: 3
+            })
+        );
+        assert_eq!(
+            c.relabel(&[0, 1, 5], 3, &[0, 1], 2),
+            Err(StatsError::IndexTooLarge {
+                what: "group",
+                index: 5,
+                rows: 3
+            })
+        );
     }
 
     #[test]

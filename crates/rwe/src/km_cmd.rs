@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use rwe_stats::{
     BeyondLastTime, ConfType, Confidence, Convention, GroupCounts, GroupTest, KaplanMeier,
-    QuantileRule, StatsError, TestWeight, survdiff_counts,
+    QuantileRule, TestWeight, survdiff_counts,
 };
 
 use crate::cli::{KmArgs, OutputFormat};
@@ -12,7 +12,7 @@ use crate::km_report::{
     AtReport, ChiSquareReport, CurveReport, FhReport, KmReport, KmRowReport, QuantileReport,
     RmstReport, TestsReport,
 };
-use crate::survival_input::{SurvivalColumns, SurvivalInput, Times, read_survival};
+use crate::survival_input::{CountedSurvival, SurvivalColumns, count_survival};
 use crate::{Failure, input_failure};
 
 /// Run `rwe km` and return what to print.
@@ -68,7 +68,7 @@ pub fn run(args: &KmArgs) -> Result<String, Failure> {
         strata: args.strata.as_deref(),
         extra: &[],
     };
-    let input = read_survival(&args.surv.file, &cols).map_err(input_failure)?;
+    let input = count_survival(&args.surv.file, &cols).map_err(input_failure)?;
     let report = compute(&input, args, convention, conf, fh)
         .map_err(|e| Failure::usage(format!("{e:#}")))?;
     Ok(match args.format {
@@ -80,47 +80,38 @@ pub fn run(args: &KmArgs) -> Result<String, Failure> {
     })
 }
 
-/// Per-time counts of the groups (one group when there is no `--group`), optionally by stratum,
-/// counted in one pass over the rows.
-fn count(
-    input: &SurvivalInput,
-    event: &[bool],
-    strata: Option<&[u32]>,
-) -> Result<GroupCounts, StatsError> {
-    let group = input.group.as_ref().map(|g| g.index.as_slice());
-    match &input.time {
-        Times::Days(t) => GroupCounts::from_observations(t, event, group, strata),
-        Times::Real(t) => GroupCounts::from_observations(t, event, group, strata),
-    }
-}
-
 fn compute(
-    input: &SurvivalInput,
+    input: &CountedSurvival,
     args: &KmArgs,
     convention: Convention,
     conf: Confidence,
     fh: Option<(f64, f64)>,
 ) -> Result<KmReport> {
-    let event: Vec<bool> = input.event.iter().map(|&e| e == 1).collect();
-    let counts = count(input, &event, None).context("all records")?;
+    // Counted by stratum when --strata is given; the curves and the unstratified tests add the
+    // strata together.
+    let stratified = input.strata.as_ref().map(|_| &input.counts);
+    let collapsed;
+    let counts = if stratified.is_some() {
+        collapsed = input.counts.without_strata();
+        &collapsed
+    } else {
+        &input.counts
+    };
     let overall = KaplanMeier::from_counts(&counts.pooled());
     let mut curves = vec![curve(None, &overall, args, convention, conf)?];
     let mut tests = None;
-    if let Some(group) = &input.group {
-        for (g, label) in group.levels.iter().enumerate() {
+    if let Some(levels) = &input.group {
+        for (g, label) in levels.iter().enumerate() {
             let fit = counts
                 .group(g)
                 .map(|c| KaplanMeier::from_counts(&c))
                 .with_context(|| format!("group {label}: no records"))?;
             curves.push(curve(Some(label.clone()), &fit, args, convention, conf)?);
         }
-        if group.levels.len() >= 2 {
-            let unstratified = group_tests(&counts, fh)?;
-            let stratified = match &input.strata {
-                Some(s) => {
-                    let by_stratum = count(input, &event, Some(&s.index)).context("strata")?;
-                    Some(Box::new(group_tests(&by_stratum, fh)?))
-                }
+        if levels.len() >= 2 {
+            let unstratified = group_tests(counts, fh)?;
+            let stratified = match stratified {
+                Some(by_stratum) => Some(Box::new(group_tests(by_stratum, fh)?)),
                 None => None,
             };
             tests = Some(TestsReport {

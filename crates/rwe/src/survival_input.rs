@@ -1,14 +1,14 @@
 //! Reading the columns a survival command needs, with every bad value reported by file, row and column.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use std::borrow::Cow;
-
 use rwe_data::{
     ColumnRequest, Diagnostic, LabelColumn, Numbers, ReadError, RowMap, Source, TypedColumn,
-    TypedTable, read_columns,
+    TypedTable, fold_columns, read_columns,
 };
+use rwe_stats::{CountOptions, GroupCounts, StatsError};
 
 /// Rule: a time is missing.
 pub const RULE_TIME_MISSING: &str = "SURV-TIME-MISSING";
@@ -30,6 +30,8 @@ pub enum InputError {
     Read(ReadError),
     /// The data broke rules (exit status 1); every diagnostic is listed.
     Invalid(Vec<Diagnostic>),
+    /// The counts could not be formed (exit status 2).
+    Stats(StatsError),
 }
 
 impl From<ReadError> for InputError {
@@ -186,23 +188,15 @@ pub fn read_survival(path: &Path, cols: &SurvivalColumns<'_>) -> Result<Survival
     validate(table, cols)
 }
 
-fn validate(table: TypedTable, cols: &SurvivalColumns<'_>) -> Result<SurvivalInput, InputError> {
+/// Every broken rule in the records of `table` (a whole file or one batch of it), by row and column.
+fn problems_of(table: &TypedTable, cols: &SurvivalColumns<'_>) -> Vec<Diagnostic> {
     let mut problems: Vec<Diagnostic> = Vec::new();
-    if table.n_rows() == 0 {
-        return Err(InputError::Invalid(vec![Diagnostic::error(
-            RULE_NO_RECORDS,
-            rwe_data::Location::file(table.source()),
-            "no records",
-            "at least one record below the header",
-        )]));
-    }
     let locate = |i: usize, column: &str| table.location(i, column);
-    let source = table.source().to_string();
     let invalid_time;
     let invalid_event;
     {
         let [TypedColumn::Number(time), TypedColumn::Number(event), ..] = table.columns() else {
-            return Err(InputError::Invalid(Vec::new()));
+            return problems;
         };
         invalid_time = table.invalid_diagnostics(time);
         invalid_event = table.invalid_diagnostics(event);
@@ -287,6 +281,24 @@ fn validate(table: TypedTable, cols: &SurvivalColumns<'_>) -> Result<SurvivalInp
             }
         }
     }
+    problems
+}
+
+fn no_records(source: &str) -> InputError {
+    InputError::Invalid(vec![Diagnostic::error(
+        RULE_NO_RECORDS,
+        rwe_data::Location::file(source),
+        "no records",
+        "at least one record below the header",
+    )])
+}
+
+fn validate(table: TypedTable, cols: &SurvivalColumns<'_>) -> Result<SurvivalInput, InputError> {
+    if table.n_rows() == 0 {
+        return Err(no_records(table.source()));
+    }
+    let source = table.source().to_string();
+    let problems = problems_of(&table, cols);
     if !problems.is_empty() {
         return Err(InputError::Invalid(problems));
     }
@@ -355,4 +367,209 @@ fn format_found(x: f64) -> String {
     } else {
         format!("{x}")
     }
+}
+
+/// A survival file reduced to per-time counts: what `rwe km` needs, without keeping a row.
+#[derive(Debug, Clone)]
+pub struct CountedSurvival {
+    /// Counts per group (the levels of `group`, or one group) and per stratum (the levels of
+    /// `strata`, or one stratum).
+    pub counts: GroupCounts,
+    /// Group labels in [`sort_levels`] order, when asked for.
+    pub group: Option<Vec<String>>,
+    /// Stratum labels in [`sort_levels`] order, when asked for.
+    pub strata: Option<Vec<String>>,
+}
+
+/// What one partition of the file contributed.
+#[derive(Debug, Default)]
+struct PartialCounts {
+    rows: usize,
+    problems: Vec<Diagnostic>,
+    /// The partition's own dictionaries, in order of first appearance.
+    group_levels: Vec<String>,
+    strata_levels: Vec<String>,
+    counts: Option<GroupCounts>,
+    error: Option<StatsError>,
+}
+
+/// Codes of `column` in the partition's dictionary `levels` (which grows as new labels appear).
+fn codes_in(levels: &mut Vec<String>, column: &LabelColumn) -> Vec<u32> {
+    let map: Vec<u32> = column
+        .levels
+        .iter()
+        .map(|l| match levels.iter().position(|x| x == l) {
+            Some(i) => i as u32,
+            None => {
+                levels.push(l.clone());
+                (levels.len() - 1) as u32
+            }
+        })
+        .collect();
+    column.codes.iter().map(|&c| map[c as usize]).collect()
+}
+
+impl PartialCounts {
+    fn fold(&mut self, table: TypedTable, cols: &SurvivalColumns<'_>) {
+        self.rows += table.n_rows();
+        let problems = problems_of(&table, cols);
+        if !problems.is_empty() || !self.problems.is_empty() || self.error.is_some() {
+            // Keep checking every record, but count nothing once something is wrong.
+            self.problems.extend(problems);
+            return;
+        }
+        if table.n_rows() == 0 {
+            return;
+        }
+        let columns = table.columns();
+        let (TypedColumn::Number(time), TypedColumn::Number(event)) = (&columns[0], &columns[1])
+        else {
+            return;
+        };
+        let event: Vec<bool> = match &event.values {
+            Numbers::Int(v) => v.iter().map(|&e| e == 1).collect(),
+            Numbers::Float(v) => v.iter().map(|&e| e == 1.0).collect(),
+        };
+        let mut next = 2;
+        let mut labels = |present: bool, levels: &mut Vec<String>| -> Option<Vec<u32>> {
+            if !present {
+                return None;
+            }
+            let column = columns.get(next);
+            next += 1;
+            match column {
+                Some(TypedColumn::Label(l)) => Some(codes_in(levels, l)),
+                _ => None,
+            }
+        };
+        let group = labels(cols.group.is_some(), &mut self.group_levels);
+        let strata = labels(cols.strata.is_some(), &mut self.strata_levels);
+        // A batch of a Parquet partition is counted on the partition's thread; a whole file on all.
+        let options = if table.n_rows() <= 1 << 16 {
+            CountOptions {
+                threads: std::num::NonZeroUsize::MIN,
+                ..CountOptions::default()
+            }
+        } else {
+            CountOptions::default()
+        };
+        let counted = match &time.values {
+            Numbers::Int(t) => GroupCounts::from_observations_with(
+                t,
+                &event,
+                group.as_deref(),
+                strata.as_deref(),
+                &options,
+            ),
+            Numbers::Float(t) => GroupCounts::from_observations_with(
+                t,
+                &event,
+                group.as_deref(),
+                strata.as_deref(),
+                &options,
+            ),
+        };
+        match counted {
+            Ok(c) => {
+                self.counts = Some(match self.counts.take() {
+                    Some(all) => all.merge(&c),
+                    None => c,
+                });
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+}
+
+/// Where the partitions' labels go in `sorted`, the merged dictionary in [`sort_levels`] order.
+fn level_map(partition: &[String], sorted: &[String]) -> Vec<u32> {
+    let at: BTreeMap<&str, u32> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i as u32))
+        .collect();
+    partition
+        .iter()
+        .map(|l| at.get(l.as_str()).copied().unwrap_or(0))
+        .collect()
+}
+
+/// Read a survival file and reduce it to per-time counts per group and stratum, validating every
+/// record as [`read_survival`] does. Parquet is decoded batch by batch on every core and never
+/// held whole; CSV is read whole (typed) and counted on every core.
+///
+/// # Errors
+/// [`InputError::Read`] when the file cannot be read; [`InputError::Invalid`] with every bad value.
+pub fn count_survival(
+    path: &Path,
+    cols: &SurvivalColumns<'_>,
+) -> Result<CountedSurvival, InputError> {
+    let mut wanted = vec![
+        ColumnRequest::number(cols.time),
+        ColumnRequest::number(cols.event),
+    ];
+    wanted.extend(cols.group.map(ColumnRequest::label));
+    wanted.extend(cols.strata.map(ColumnRequest::label));
+    let source = Source::file(path);
+    let partials = fold_columns(
+        &source,
+        &wanted,
+        &PartialCounts::default,
+        &|state, table| {
+            state.fold(table, cols);
+        },
+    )?;
+    let problems: Vec<Diagnostic> = partials.iter().flat_map(|p| p.problems.clone()).collect();
+    if !problems.is_empty() {
+        return Err(InputError::Invalid(problems));
+    }
+    if partials.iter().all(|p| p.rows == 0) {
+        return Err(no_records(&source.label()));
+    }
+    if let Some(e) = partials.iter().find_map(|p| p.error.clone()) {
+        return Err(InputError::Stats(e));
+    }
+    let union = |pick: fn(&PartialCounts) -> &Vec<String>| -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        for p in &partials {
+            for l in pick(p) {
+                if !all.contains(l) {
+                    all.push(l.clone());
+                }
+            }
+        }
+        sort_levels(all)
+    };
+    let groups = union(|p| &p.group_levels);
+    let strata = union(|p| &p.strata_levels);
+    let mut counts: Option<GroupCounts> = None;
+    for p in &partials {
+        let Some(c) = &p.counts else { continue };
+        let c = c
+            .relabel(
+                &if cols.group.is_some() {
+                    level_map(&p.group_levels, &groups)
+                } else {
+                    vec![0]
+                },
+                groups.len().max(1),
+                &if cols.strata.is_some() {
+                    level_map(&p.strata_levels, &strata)
+                } else {
+                    vec![0]
+                },
+                strata.len().max(1),
+            )
+            .map_err(InputError::Stats)?;
+        counts = Some(match counts {
+            Some(all) => all.merge(&c),
+            None => c,
+        });
+    }
+    let counts = counts.ok_or_else(|| no_records(&source.label()))?;
+    Ok(CountedSurvival {
+        counts,
+        group: cols.group.map(|_| groups),
+        strata: cols.strata.map(|_| strata),
+    })
 }

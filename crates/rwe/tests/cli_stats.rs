@@ -609,3 +609,30 @@ fn km_same_output_from_quoted_csv_plain_csv_and_parquet() {
         "Parquet vs quoted CSV"
     );
 }
+
+/// Bad values in a Parquet file (read batch by batch) are reported at the same rows as in the CSV it came from.
+#[test]
+fn bad_parquet_input_is_located_like_csv() {
+    let csv = temp_csv(
+        "bad-pq.csv",
+        "time,status,arm\n5,1,A\n-2,0,B\nabc,1,A\n7,2,\n,1,B\n",
+    );
+    let table = rwe_data::read_table(&rwe_data::Source::file(&csv), None).unwrap();
+    let parquet = csv.with_extension("parquet");
+    rwe_data::write_parquet(&parquet, &table).unwrap();
+    let run = |file: &std::path::Path| {
+        let r = rwe(&[
+            "km",
+            file.to_str().unwrap(),
+            "--time",
+            "time",
+            "--event",
+            "status",
+            "--group",
+            "arm",
+        ]);
+        assert_eq!(r.code, 1);
+        r.stderr.replace(file.to_str().unwrap(), "FILE")
+    };
+    assert_eq!(run(&parquet), run(&csv));
+}
