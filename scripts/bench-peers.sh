@@ -11,6 +11,7 @@
 #   * compute only (data in memory): scripts/perf/compute_r.R and compute_lifelines.py (3 runs each), and the
 #     criterion benches of rwe-stats (`cargo bench -p rwe-stats --bench survival`) when BENCH_CRITERION=1;
 #   * `rwe km` from Parquet (scripts/perf/gen_synth_parquet.py).
+# REPS (default 5) sets the whole-process runs, COMPUTE_REPS (default 3) the compute-only runs of R and lifelines.
 # Prints one line per measurement and the ratios; `uptime` is printed before each size (the load matters on a
 # shared 2-core machine). Set NICE="nice -n 10" to lower the priority of every timed command.
 set -euo pipefail
@@ -22,11 +23,18 @@ SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(1e5 1e6 1e7)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 mkdir -p "$DATA"
 
+APT_UPDATED=0
+apt_install() { [ $APT_UPDATED = 1 ] || { apt-get update; APT_UPDATED=1; }; apt-get install -y "$@"; }
 if ! Rscript -e 'suppressPackageStartupMessages(library(survival))' >/dev/null 2>&1; then
-  apt-get update && apt-get install -y r-base-core r-cran-survival
+  apt_install r-base-core r-cran-survival
 fi
-[ -x /usr/bin/time ] || apt-get install -y time
-python3 -c 'import lifelines, pyarrow' 2>/dev/null || python3 -m pip install --quiet lifelines pyarrow
+[ -x /usr/bin/time ] || apt_install time
+if ! python3 -c 'import lifelines, pyarrow' 2>/dev/null; then
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  # A Debian system Python refuses pip installs unless told otherwise (PEP 668).
+  python3 -m pip install --quiet lifelines pyarrow \
+    || python3 -m pip install --quiet --break-system-packages lifelines pyarrow
+fi
 (cd "$ROOT" && cargo build --release -p rwe --quiet)
 RWE=$CARGO_TARGET_DIR/release/rwe
 
@@ -67,8 +75,8 @@ for size in "${SIZES[@]}"; do
     med() { sed 's/.*median_s=\([0-9.]*\).*/\1/' <<<"$1"; }
     awk -v a="$(med "$rwe_line")" -v r="$(med "$r_line")" -v p="$(med "$py_line")" -v n="$n" \
       'BEGIN {printf "ratio whole n=%s  R/rwe=%.1fx  lifelines/rwe=%.1fx\n", n, r/a, p/a}'
-    $NICE Rscript "$ROOT/scripts/perf/compute_r.R" "$csv" 3
-    $NICE python3 "$ROOT/scripts/perf/compute_lifelines.py" "$csv" 3
+    $NICE Rscript "$ROOT/scripts/perf/compute_r.R" "$csv" "${COMPUTE_REPS:-3}"
+    $NICE python3 "$ROOT/scripts/perf/compute_lifelines.py" "$csv" "${COMPUTE_REPS:-3}"
   fi
   time_runs "rwe-km-parquet" "$n" "$RWE" km "$pq" "${args[@]}"
   echo "parquet columns read: $n rows x 3 int32 = $((n * 12 / 1048576)) MiB in memory"

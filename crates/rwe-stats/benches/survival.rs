@@ -78,18 +78,22 @@ fn km_all(time_counts: GroupCounts) -> Vec<f64> {
     medians
 }
 
+const SIZES: [usize; 3] = [100_000, 1_000_000, 10_000_000];
+
+fn counts(d: &Data) -> GroupCounts {
+    GroupCounts::from_observations(&d.days, &d.event, Some(&d.group), None).unwrap()
+}
+
 fn bench(c: &mut Criterion) {
-    for n in [100_000, 1_000_000, 10_000_000] {
-        let d = data(n);
-        let mut group = c.benchmark_group(format!("n={n}"));
-        group.sample_size(10);
-        group.bench_function(format!("km/n={n}/rwe"), |b| {
+    let datasets: Vec<(usize, Data)> = SIZES.iter().map(|&n| (n, data(n))).collect();
+
+    let mut km = c.benchmark_group("km");
+    km.sample_size(10);
+    for (n, d) in &datasets {
+        km.bench_function(format!("n={n}/rwe"), |b| {
             b.iter(|| {
-                let counts =
-                    GroupCounts::from_observations(&d.days, &d.event, Some(&d.group), None)
-                        .unwrap();
-                let medians = km_all(counts);
-                // Median of Exp(mean 800) with censoring independent: 800·ln 2 ≈ 555 days.
+                let medians = km_all(counts(d));
+                // Median of Exp(mean 800) with independent censoring: 800·ln 2 ≈ 555 days.
                 assert!(
                     (medians[1] - 554.5).abs() < 40.0,
                     "median group 1 {}",
@@ -98,55 +102,65 @@ fn bench(c: &mut Criterion) {
                 medians
             });
         });
-        group.bench_function(format!("logrank/n={n}/rwe"), |b| {
+    }
+    km.finish();
+
+    let mut logrank = c.benchmark_group("logrank");
+    logrank.sample_size(10);
+    for (n, d) in &datasets {
+        logrank.bench_function(format!("n={n}/rwe"), |b| {
             b.iter(|| {
-                let counts =
-                    GroupCounts::from_observations(&d.days, &d.event, Some(&d.group), None)
-                        .unwrap();
-                let test = survdiff_counts(&counts, TestWeight::LogRank).unwrap();
+                let test = survdiff_counts(&counts(d), TestWeight::LogRank).unwrap();
                 assert!(test.chisq > 100.0 && test.df == 1, "{test:?}");
                 test.chisq
             });
         });
-        group.bench_function(format!("cox/n={n}/rwe"), |b| {
-            let o = CoxOptions {
-                ties: Ties::Efron,
-                ..CoxOptions::default()
-            };
+    }
+    logrank.finish();
+
+    let mut cox = c.benchmark_group("cox");
+    cox.sample_size(10);
+    let o = CoxOptions {
+        ties: Ties::Efron,
+        ..CoxOptions::default()
+    };
+    for (n, d) in &datasets {
+        cox.bench_function(format!("n={n}/rwe"), |b| {
             b.iter(|| {
-                let counts =
-                    GroupCounts::from_observations(&d.days, &d.event, Some(&d.group), None)
-                        .unwrap();
-                let fit = cox_fit_counts(&counts, "group", &["1", "2"], &o).unwrap();
+                let fit = cox_fit_counts(&counts(d), "group", &["1", "2"], &o).unwrap();
                 // True log hazard ratio: ln(800/1100) = −0.318.
+                let truth = (800.0_f64 / 1100.0).ln();
                 assert!(
-                    (fit.terms[0].coef - (800.0_f64 / 1100.0).ln()).abs() < 0.05,
+                    (fit.terms[0].coef - truth).abs() < 0.05,
                     "{:?}",
                     fit.terms[0]
                 );
                 fit.terms[0].coef
             });
         });
-        if n == 1_000_000 {
-            // Distinct times ~ n: every time fractional, so the sort path.
-            let fractional: Vec<f64> = d
-                .days
-                .iter()
-                .enumerate()
-                .map(|(i, &t)| f64::from(t) - (i as f64 + 0.5) / n as f64)
-                .collect();
-            group.bench_function(format!("km-fractional/n={n}/rwe"), |b| {
-                b.iter(|| {
-                    let counts =
-                        GroupCounts::from_observations(&fractional, &d.event, Some(&d.group), None)
-                            .unwrap();
-                    assert!(counts.pooled().len() > n / 2);
-                    km_all(counts)
-                });
-            });
-        }
-        group.finish();
     }
+    cox.finish();
+
+    // As many distinct times as rows: every time fractional, so the sort kernel.
+    let mut fractional = c.benchmark_group("km-fractional");
+    fractional.sample_size(10);
+    for (n, d) in datasets.iter().filter(|(n, _)| *n <= 1_000_000) {
+        let times: Vec<f64> = d
+            .days
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| f64::from(t) - (i as f64 + 0.5) / *n as f64)
+            .collect();
+        fractional.bench_function(format!("n={n}/rwe"), |b| {
+            b.iter(|| {
+                let c =
+                    GroupCounts::from_observations(&times, &d.event, Some(&d.group), None).unwrap();
+                assert!(c.pooled().len() > n / 2);
+                km_all(c)
+            });
+        });
+    }
+    fractional.finish();
 }
 
 criterion_group!(benches, bench);
