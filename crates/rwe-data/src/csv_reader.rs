@@ -156,7 +156,7 @@ pub(crate) fn read_csv_bytes(
 /// The line on which a record's data starts. The reader's position points at the start of what it consumed,
 /// which includes blank lines it skipped; count those too. (A quoted cell that spans lines makes this the
 /// line in a text editor rather than the row in a spreadsheet.)
-fn line_of_record(bytes: &[u8], p: &csv::Position) -> u64 {
+pub(crate) fn line_of_record(bytes: &[u8], p: &csv::Position) -> u64 {
     let start = usize::try_from(p.byte())
         .unwrap_or(usize::MAX)
         .min(bytes.len());
@@ -168,7 +168,7 @@ fn line_of_record(bytes: &[u8], p: &csv::Position) -> u64 {
     p.line() + skipped as u64
 }
 
-fn csv_error(label: &str, e: &csv::Error) -> ReadError {
+pub(crate) fn csv_error(label: &str, e: &csv::Error) -> ReadError {
     match e.kind() {
         csv::ErrorKind::Io(io) => ReadError::Io {
             path: label.to_string(),

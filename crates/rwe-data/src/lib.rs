@@ -51,6 +51,10 @@ pub mod terms {
 
 pub mod rule;
 pub mod schema;
+pub use typed_table::{
+    ColumnKind, ColumnRequest, InvalidCell, LabelColumn, NumberColumn, Numbers, RowMap,
+    TypedColumn, TypedTable, fold_columns, from_table, read_columns,
+};
 
 mod csv_reader;
 mod csv_writer;
@@ -61,5 +65,6 @@ mod parquet_io;
 mod record;
 mod table;
 mod term;
+mod typed_table;
 mod validate;
 mod xlsx_reader;

@@ -19,6 +19,9 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
 use crate::table::{Column, ColumnData, ReadError, Table};
+use crate::typed_table::{
+    Cell, ColumnRequest, Part, PartColumn, TypedTable, date_text, finish, wanted_kinds,
+};
 
 fn malformed(label: &str, reason: impl ToString) -> ReadError {
     ReadError::Malformed {
@@ -77,6 +80,294 @@ pub(crate) fn read_parquet(
         }
     }
     Ok(Table::from_columns(label, columns)?.with_headers(headers))
+}
+
+/// The projected columns of a Parquet file, checked, with the row groups split over the cores.
+struct ParquetPlan<'p> {
+    path: &'p Path,
+    label: &'p str,
+    headers: Vec<String>,
+    roots: Vec<usize>,
+    metadata: Arc<parquet::file::metadata::ParquetMetaData>,
+    /// Row groups of each partition, contiguous and in file order.
+    ranges: Vec<Vec<usize>>,
+}
+
+impl<'p> ParquetPlan<'p> {
+    fn new(
+        path: &'p Path,
+        label: &'p str,
+        wanted: &[ColumnRequest<'_>],
+    ) -> Result<Self, ReadError> {
+        let builder = open_parquet(path, label)?;
+        let headers: Vec<String> = builder
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let missing: Vec<_> = wanted
+            .iter()
+            .filter(|w| !headers.iter().any(|h| h == w.name))
+            .map(|w| crate::table::missing_column_diagnostic(label, &headers, w.name))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ReadError::Invalid(missing));
+        }
+        for f in builder.schema().fields() {
+            if wanted.iter().any(|w| w.name == f.name()) && empty_column(f.data_type(), 0).is_none()
+            {
+                return Err(unsupported(label, f.name(), f.data_type()));
+            }
+        }
+        let roots: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| wanted.iter().any(|w| w.name == h.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        let metadata = builder.metadata().clone();
+        let n_groups = metadata.num_row_groups();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let parts = threads.min(n_groups).max(1);
+        let ranges = (0..parts)
+            .map(|k| (n_groups * k / parts..n_groups * (k + 1) / parts).collect())
+            .collect();
+        Ok(ParquetPlan {
+            path,
+            label,
+            headers,
+            roots,
+            metadata,
+            ranges,
+        })
+    }
+
+    fn rows_in(&self, groups: &[usize]) -> usize {
+        groups
+            .iter()
+            .map(|&g| usize::try_from(self.metadata.row_group(g).num_rows()).unwrap_or(0))
+            .sum()
+    }
+
+    /// Decodes the row groups of one partition batch by batch, appending to `part` and calling
+    /// `each(part)` after each batch.
+    fn read_range(
+        &self,
+        groups: &[usize],
+        wanted: &[ColumnRequest<'_>],
+        part: &mut Part,
+        mut each: impl FnMut(&mut Part) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        let builder = open_parquet(self.path, self.label)?;
+        let mask = ProjectionMask::roots(builder.parquet_schema(), self.roots.iter().copied());
+        let reader = builder
+            .with_projection(mask)
+            .with_row_groups(groups.to_vec())
+            .with_batch_size(1 << 16)
+            .build()
+            .map_err(|e| malformed(self.label, e))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| malformed(self.label, e))?;
+            for (slot, w) in wanted.iter().enumerate() {
+                let Some(array) = batch.column_by_name(w.name) else {
+                    continue;
+                };
+                append_typed(&mut part.columns[slot], array.as_ref())
+                    .ok_or_else(|| unsupported(self.label, w.name, array.data_type()))?;
+            }
+            part.rows += batch.num_rows();
+            each(part)?;
+        }
+        Ok(())
+    }
+}
+
+fn open_parquet(
+    path: &Path,
+    label: &str,
+) -> Result<ParquetRecordBatchReaderBuilder<std::fs::File>, ReadError> {
+    let file = std::fs::File::open(path).map_err(|source| ReadError::Io {
+        path: label.to_string(),
+        source,
+    })?;
+    ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| malformed(label, e))
+}
+
+/// Runs `f` on every partition, on its own scoped thread when there is more than one.
+fn on_threads<P: Sync, R: Send>(
+    parts: &[P],
+    label: &str,
+    f: impl Fn(&P) -> Result<R, ReadError> + Sync,
+) -> Result<Vec<R>, ReadError> {
+    if parts.len() <= 1 {
+        return parts.iter().map(&f).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts.iter().map(|p| scope.spawn(|| f(p))).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(malformed(label, "a decoding thread stopped unexpectedly"))
+                })
+            })
+            .collect()
+    })
+}
+
+/// Typed columns of a Parquet file: the projected columns decoded row group by row group, the row
+/// groups split over the available cores, numbers kept as numbers.
+pub(crate) fn read_parquet_columns(
+    path: &Path,
+    label: &str,
+    wanted: &[ColumnRequest<'_>],
+) -> Result<TypedTable, ReadError> {
+    let plan = ParquetPlan::new(path, label, wanted)?;
+    let parts = on_threads(&plan.ranges, label, |groups| {
+        let mut part = Part::new(wanted_kinds(wanted));
+        let rows = plan.rows_in(groups);
+        for c in &mut part.columns {
+            c.reserve(rows);
+        }
+        plan.read_range(groups, wanted, &mut part, |_| Ok(()))?;
+        Ok(part)
+    })?;
+    finish(label, &plan.headers, wanted, Vec::new(), parts, 2)
+}
+
+/// Reads the requested columns of a Parquet file batch by batch on every core, without keeping
+/// them: each partition of row groups starts from `init()` and `fold`s each batch (a
+/// [`TypedTable`] of up to 65 536 records whose row numbers are those of the file) into it. The
+/// states come back in file order.
+pub(crate) fn fold_parquet_columns<S: Send>(
+    path: &Path,
+    label: &str,
+    wanted: &[ColumnRequest<'_>],
+    init: &(dyn Fn() -> S + Sync),
+    fold: &(dyn Fn(&mut S, TypedTable) + Sync),
+) -> Result<Vec<S>, ReadError> {
+    let plan = ParquetPlan::new(path, label, wanted)?;
+    let firsts: Vec<usize> = plan
+        .ranges
+        .iter()
+        .scan(0, |before, groups| {
+            let first = *before;
+            *before += plan.rows_in(groups);
+            Some(first)
+        })
+        .collect();
+    let work: Vec<(usize, &Vec<usize>)> = firsts.into_iter().zip(&plan.ranges).collect();
+    on_threads(&work, label, |&(first, groups)| {
+        let mut state = init();
+        let mut offset = first;
+        let mut part = Part::new(wanted_kinds(wanted));
+        plan.read_range(groups, wanted, &mut part, |part| {
+            let batch = std::mem::replace(part, Part::new(wanted_kinds(wanted)));
+            let rows = batch.rows;
+            let table = finish(
+                label,
+                &plan.headers,
+                wanted,
+                Vec::new(),
+                vec![batch],
+                2 + offset as u64,
+            )?;
+            fold(&mut state, table);
+            offset += rows;
+            Ok(())
+        })?;
+        Ok(state)
+    })
+}
+
+/// Appends one Arrow array to a partition column; `None` for a type rwe does not read.
+fn append_typed(out: &mut PartColumn, a: &dyn Array) -> Option<()> {
+    macro_rules! ints {
+        ($t:ty) => {{
+            let arr = a.as_primitive_opt::<$t>()?;
+            for i in 0..arr.len() {
+                out.push_cell(if arr.is_valid(i) {
+                    Cell::Int(i64::try_from(arr.value(i)).unwrap_or(i64::MAX))
+                } else {
+                    Cell::Missing
+                });
+            }
+        }};
+    }
+    match a.data_type() {
+        DataType::Int32 => {
+            let arr = a.as_primitive_opt::<Int32Type>()?;
+            if arr.null_count() == 0 {
+                out.extend_i32(arr.values());
+            } else {
+                for i in 0..arr.len() {
+                    out.push_cell(if arr.is_valid(i) {
+                        Cell::Int(i64::from(arr.value(i)))
+                    } else {
+                        Cell::Missing
+                    });
+                }
+            }
+        }
+        DataType::Int8 => ints!(Int8Type),
+        DataType::Int16 => ints!(Int16Type),
+        DataType::Int64 => ints!(Int64Type),
+        DataType::UInt8 => ints!(UInt8Type),
+        DataType::UInt16 => ints!(UInt16Type),
+        DataType::UInt32 => ints!(UInt32Type),
+        DataType::UInt64 => ints!(UInt64Type),
+        DataType::Float64 | DataType::Float32 => {
+            let values: Vec<Option<f64>> = match a.data_type() {
+                DataType::Float64 => a.as_primitive_opt::<Float64Type>()?.iter().collect(),
+                _ => a
+                    .as_primitive_opt::<Float32Type>()?
+                    .iter()
+                    .map(|x| x.map(f64::from))
+                    .collect(),
+            };
+            for x in values {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Float));
+            }
+        }
+        DataType::Boolean => {
+            let arr = a.as_boolean_opt()?;
+            for i in 0..arr.len() {
+                out.push_cell(if arr.is_valid(i) {
+                    Cell::Int(i64::from(arr.value(i)))
+                } else {
+                    Cell::Missing
+                });
+            }
+        }
+        DataType::Date32 => {
+            let arr = a.as_primitive_opt::<Date32Type>()?;
+            for i in 0..arr.len() {
+                out.push_cell(if arr.is_valid(i) {
+                    Cell::Other(date_text(arr.value(i)))
+                } else {
+                    Cell::Missing
+                });
+            }
+        }
+        DataType::Utf8 => {
+            for x in a.as_string_opt::<i32>()? {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Text));
+            }
+        }
+        DataType::LargeUtf8 => {
+            for x in a.as_string_opt::<i64>()? {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Text));
+            }
+        }
+        DataType::Utf8View => {
+            for x in a.as_string_view_opt()? {
+                out.push_cell(x.map_or(Cell::Missing, Cell::Text));
+            }
+        }
+        _ => return None,
+    }
+    Some(())
 }
 
 fn unsupported(label: &str, name: &str, dt: &DataType) -> ReadError {
@@ -261,5 +552,91 @@ mod tests {
         let day = back.column("day").unwrap();
         assert_eq!(back.text(day, 0).as_deref(), Some("2022-01-08"));
         assert!(!back.has_column("arm"));
+    }
+
+    #[test]
+    fn fold_sees_every_batch_once_in_order() {
+        use crate::typed_table::{ColumnRequest, TypedColumn, fold_columns, read_columns};
+        // 150 000 rows in row groups of 7 000 (several partitions, ragged last group).
+        let n = 150_000_i32;
+        let time: Vec<i32> = (0..n).map(|i| i % 3650).collect();
+        let arm: Vec<Option<&str>> = (0..n)
+            .map(|i| {
+                if i == 123_456 {
+                    None
+                } else {
+                    Some(["A", "B", "C"][(i % 3) as usize])
+                }
+            })
+            .collect();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("time", DataType::Int32, false),
+            Field::new("arm", DataType::Utf8, true),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(arrow_array::Int32Array::from(time.clone())),
+                Arc::new(StringArray::from(arm)),
+            ],
+        )
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("rwe-data-fold-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.parquet");
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(7_000))
+            .build();
+        let mut w =
+            ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, Some(props))
+                .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+
+        let want = [ColumnRequest::number("time"), ColumnRequest::label("arm")];
+        let whole = read_columns(&Source::file(&path), &want).unwrap();
+        // Each state: (row of the first record, times, labels, rows of missing labels).
+        type State = Vec<(u64, Vec<f64>, Vec<String>, Vec<u64>)>;
+        let states: Vec<State> = fold_columns(
+            &Source::file(&path),
+            &want,
+            &Vec::new,
+            &|state: &mut State, t| {
+                let [TypedColumn::Number(time), TypedColumn::Label(arm)] = t.columns() else {
+                    panic!()
+                };
+                let labels = arm
+                    .codes
+                    .iter()
+                    .map(|&c| arm.levels[c as usize].clone())
+                    .collect();
+                let missing = arm.missing.iter().map(|&i| t.row_number(i)).collect();
+                let times = (0..t.n_rows()).map(|i| time.values.get(i)).collect();
+                state.push((t.row_number(0), times, labels, missing));
+            },
+        )
+        .unwrap();
+        assert!(!states.is_empty());
+        let batches: Vec<_> = states.into_iter().flatten().collect();
+        let times: Vec<f64> = batches.iter().flat_map(|b| b.1.clone()).collect();
+        assert_eq!(times.len(), n as usize);
+        let [TypedColumn::Number(t), TypedColumn::Label(a)] = whole.columns() else {
+            panic!()
+        };
+        assert!(times.iter().enumerate().all(|(i, &x)| x == t.values.get(i)));
+        let labels: Vec<String> = batches.iter().flat_map(|b| b.2.clone()).collect();
+        assert!(
+            labels
+                .iter()
+                .enumerate()
+                .all(|(i, l)| a.missing.contains(&i) || *l == a.levels[a.codes[i] as usize])
+        );
+        let mut row = 2;
+        for b in &batches {
+            assert_eq!(b.0, row, "batches are contiguous");
+            row += b.1.len() as u64;
+        }
+        let missing: Vec<u64> = batches.iter().flat_map(|b| b.3.clone()).collect();
+        assert_eq!(missing, [123_456 + 2]);
     }
 }

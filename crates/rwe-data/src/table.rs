@@ -286,7 +286,18 @@ impl Table {
     }
 
     fn missing_column(&self, name: &str) -> Diagnostic {
-        let names: Vec<&str> = self.headers.iter().map(String::as_str).collect();
+        missing_column_diagnostic(&self.source, &self.headers, name)
+    }
+}
+
+/// The [`RULE_COLUMN_MISSING`] diagnostic for `name` in a file with these headers.
+pub(crate) fn missing_column_diagnostic(
+    source: &str,
+    headers: &[String],
+    name: &str,
+) -> Diagnostic {
+    {
+        let names: Vec<&str> = headers.iter().map(String::as_str).collect();
         let expected = match closest(name, &names) {
             Some(near) => format!("a column named {name} (did you mean {near}?)"),
             None if names.is_empty() => format!("a column named {name}"),
@@ -294,12 +305,14 @@ impl Table {
         };
         Diagnostic::error(
             RULE_COLUMN_MISSING,
-            Location::file(&self.source),
+            Location::file(source),
             "no such column",
             expected,
         )
     }
+}
 
+impl Table {
     /// Spreadsheet row number of record `index` (header = row 1).
     #[must_use]
     pub fn row_number(&self, index: usize) -> u64 {
@@ -448,7 +461,7 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
 }
 
 /// Shortest text for a number: integers without a decimal point.
-fn format_number(x: f64) -> String {
+pub(crate) fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {

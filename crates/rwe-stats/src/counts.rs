@@ -219,6 +219,20 @@ impl TimeCounts {
         self.time.is_empty()
     }
 
+    /// Counts from vectors already known to satisfy the invariants (strictly increasing valid times,
+    /// every row non-empty, at least one row).
+    pub(crate) fn from_sorted_parts(time: Vec<f64>, n_event: Vec<u64>, n_censor: Vec<u64>) -> Self {
+        let events = n_event.iter().sum();
+        let n = events + n_censor.iter().sum::<u64>();
+        TimeCounts {
+            time,
+            n_event,
+            n_censor,
+            n,
+            events,
+        }
+    }
+
     fn with_capacity(cap: usize) -> Self {
         TimeCounts {
             time: Vec::with_capacity(cap),

@@ -9,6 +9,7 @@ use crate::concordance::{Concordance, concordance};
 use crate::convention::Convention;
 use crate::design::Design;
 use crate::dist::{chisq_sf, normal_two_sided_p, z_for_level};
+use crate::group_counts::GroupCounts;
 
 /// How tied event times enter the partial likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -320,23 +321,44 @@ pub fn cox_fit(
     }
 
     let problem = Problem::new(time, event, design, strata, options.ties);
-    let fit = problem.newton_raphson(options);
-    let est = match fit {
-        Ok(est) => est,
-        Err(Failure::Singular(j)) => return Err(CoxError::Singular { term: term_name(j) }),
-        Err(Failure::NotConverged { iterations, loglik }) => {
-            return Err(CoxError::NotConverged { iterations, loglik });
-        }
-    };
+    let names: Vec<String> = design.terms().iter().map(|t| t.name.clone()).collect();
+    let est =
+        newton_raphson(p, |beta| problem.eval(beta), options).map_err(|f| f.into_error(&names))?;
+    let mut fit = assemble(&est, &problem.scale, &names, options, n, events)?;
 
+    // Linear predictor, centred at the means as R reports it (centring does not change C).
+    let coef: Vec<f64> = fit.terms.iter().map(|t| t.coef).collect();
+    let centre: f64 = (0..p).map(|j| coef[j] * problem.means[j]).sum();
+    let lp: Vec<f64> = (0..n)
+        .map(|i| (0..p).map(|j| design.get(i, j) * coef[j]).sum::<f64>() - centre)
+        .collect();
+    // The inputs are validated and lp is finite, so the only possible error is "no comparable
+    // pairs", reported as None.
+    fit.concordance = concordance(time, event, &lp, strata).ok();
+    Ok(fit)
+}
+
+/// The fit on the original scale from the converged estimate on the scaled covariates: coefficient
+/// table, variance, R's infinite-coefficient warnings and the three model tests. `concordance` is
+/// left `None`.
+fn assemble(
+    est: &Estimate,
+    scale: &[f64],
+    names: &[String],
+    options: &CoxOptions,
+    n: usize,
+    events: usize,
+) -> Result<CoxFit, CoxError> {
+    let p = names.len();
+    let term_name = |j: usize| names[j].clone();
     // Back to the original scale.
     let inv = est.information.inverse();
-    let coef: Vec<f64> = (0..p).map(|j| est.beta[j] * problem.scale[j]).collect();
-    let u: Vec<f64> = (0..p).map(|j| est.u[j] / problem.scale[j]).collect();
+    let coef: Vec<f64> = (0..p).map(|j| est.beta[j] * scale[j]).collect();
+    let u: Vec<f64> = (0..p).map(|j| est.u[j] / scale[j]).collect();
     let var: Vec<Vec<f64>> = (0..p)
         .map(|i| {
             (0..p)
-                .map(|j| inv[i * p + j] * problem.scale[i] * problem.scale[j])
+                .map(|j| inv[i * p + j] * scale[i] * scale[j])
                 .collect()
         })
         .collect();
@@ -387,15 +409,6 @@ pub fn cox_fit(
     Ldl::new(&flat, p, options.toler_chol).solve_in_place(&mut solved);
     let wald: f64 = solved.iter().zip(&coef).map(|(a, b)| a * b).sum();
 
-    // Linear predictor, centred at the means as R reports it (centring does not change C).
-    let centre: f64 = (0..p).map(|j| coef[j] * problem.means[j]).sum();
-    let lp: Vec<f64> = (0..n)
-        .map(|i| (0..p).map(|j| design.get(i, j) * coef[j]).sum::<f64>() - centre)
-        .collect();
-    // The inputs are validated and lp is finite, so the only possible error is "no comparable
-    // pairs", reported as None.
-    let concordance = concordance(time, event, &lp, strata).ok();
-
     Ok(CoxFit {
         ties: options.ties,
         conf_level: options.conf_level,
@@ -409,9 +422,292 @@ pub fn cox_fit(
         score_test: test(est.score),
         iterations: est.iterations,
         var,
-        concordance,
+        concordance: None,
         warnings,
     })
+}
+
+/// [`cox_fit`] with one categorical covariate, computed from per-time counts per level (the groups
+/// of `counts`, within its strata) instead of one row per subject.
+///
+/// With a single categorical covariate every subject of a level has the same linear predictor, so
+/// the Breslow and Efron partial likelihoods, their score and information depend on the data only
+/// through the number at risk and the number of events of each level at each event time. The fit
+/// (centring and scaling, Newton-Raphson with step-halving, convergence rule, tests, warnings and
+/// errors) is the one of [`cox_fit`] on the treatment-coded design of the same covariate; only the
+/// sums are formed per level instead of per subject. For Efron's handling of `D` tied events the
+/// `D` terms are accumulated as scalars, so the cost per iteration is O(distinct times × levels +
+/// events), independent of the number of subjects.
+///
+/// `levels[g]` labels group `g` of `counts`; level 0 is the reference and the terms are named
+/// `covariate` + level (`armB`), as R names them. The concordance (Harrell's C) needs one row per
+/// subject and is not computed (`concordance` is `None`).
+///
+/// ```
+/// use rwe_stats::{CoxOptions, Covariate, Design, GroupCounts, cox_fit, cox_fit_counts};
+///
+/// let time = [9.0, 13.0, 13.0, 18.0, 23.0, 5.0, 5.0, 8.0, 8.0, 12.0];
+/// let event = [true, true, false, true, true, true, true, true, true, true];
+/// let arm = ["A", "A", "A", "A", "A", "B", "B", "B", "B", "B"];
+/// let group: Vec<u32> = arm.iter().map(|a| u32::from(*a == "B")).collect();
+/// let counts = GroupCounts::from_observations(&time, &event, Some(&group), None)?;
+/// let fast = cox_fit_counts(&counts, "arm", &["A", "B"], &CoxOptions::default())?;
+/// let design = Design::new(&[Covariate::categorical("arm", &arm)])?;
+/// let rows = cox_fit(&time, &event, &design, None, &CoxOptions::default())?;
+/// assert_eq!(fast.terms[0].term, "armB");
+/// assert!((fast.terms[0].coef - rows.terms[0].coef).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`CoxError::LengthMismatch`] when `levels` does not label every group,
+/// [`CoxError::InvalidOption`], [`CoxError::NoEvents`], [`CoxError::ConstantCovariate`] for a
+/// level without subjects or a single level with all of them, and otherwise as [`cox_fit`].
+pub fn cox_fit_counts<S: AsRef<str>>(
+    counts: &GroupCounts,
+    covariate: &str,
+    levels: &[S],
+    options: &CoxOptions,
+) -> Result<CoxFit, CoxError> {
+    let k = counts.groups();
+    if levels.len() != k {
+        return Err(CoxError::LengthMismatch {
+            what: "levels",
+            expected: k,
+            found: levels.len(),
+        });
+    }
+    check_options(options)?;
+    let names: Vec<String> = levels[1..]
+        .iter()
+        .map(|l| format!("{covariate}{}", l.as_ref()))
+        .collect();
+    let n_level = counts.n_per_group();
+    let n_total: u64 = n_level.iter().sum();
+    let events: u64 = counts
+        .strata()
+        .iter()
+        .flat_map(|s| (0..s.len()).map(move |i| s.n_event(i).iter().sum::<u64>()))
+        .sum();
+    if events == 0 {
+        return Err(CoxError::NoEvents);
+    }
+    if k < 2 {
+        return Err(CoxError::ConstantCovariate {
+            term: covariate.to_string(),
+        });
+    }
+    for (j, name) in names.iter().enumerate() {
+        if n_level[j + 1] == 0 || n_level[j + 1] == n_total {
+            return Err(CoxError::ConstantCovariate { term: name.clone() });
+        }
+    }
+    let problem = LevelProblem::new(counts, options.ties);
+    let est = newton_raphson(k - 1, |beta| problem.eval(beta), options)
+        .map_err(|f| f.into_error(&names))?;
+    let as_usize = |x: u64| usize::try_from(x).unwrap_or(usize::MAX);
+    assemble(
+        &est,
+        &problem.scale,
+        &names,
+        options,
+        as_usize(n_total),
+        as_usize(events),
+    )
+}
+
+/// The partial likelihood of one categorical covariate from per-time counts per level.
+struct LevelProblem {
+    /// Number of terms (levels − 1).
+    p: usize,
+    /// Levels.
+    k: usize,
+    /// Centred and scaled covariate vector of each level, `k × p` row-major.
+    x: Vec<f64>,
+    /// One entry per (stratum, event time): the number at risk who do not have the event and the
+    /// number of events, per level (`2k` values: survivors then events).
+    times: Vec<f64>,
+    efron: bool,
+    scale: Vec<f64>,
+}
+
+impl LevelProblem {
+    fn new(counts: &GroupCounts, ties: Ties) -> Self {
+        let k = counts.groups();
+        let p = k - 1;
+        let n_level = counts.n_per_group();
+        let nf = n_level.iter().sum::<u64>() as f64;
+        // coxfit6.c's centring and scaling of each indicator column: mean 0, mean |x| = 1. Column j
+        // is 1 for the n_j subjects of level j + 1: mean n_j/n, Σ|x − mean| = n_j(1 − mean) +
+        // (n − n_j)·mean.
+        let mut means = vec![0.0; p];
+        let mut scale = vec![1.0; p];
+        for j in 0..p {
+            let nj = n_level[j + 1] as f64;
+            let mean = nj / nf;
+            let abs = nj * (1.0 - mean) + (nf - nj) * mean;
+            means[j] = mean;
+            scale[j] = if abs > 0.0 { nf / abs } else { 1.0 };
+        }
+        let mut x = vec![0.0; k * p];
+        for g in 0..k {
+            for j in 0..p {
+                let raw = if g == j + 1 { 1.0 } else { 0.0 };
+                x[g * p + j] = (raw - means[j]) * scale[j];
+            }
+        }
+        let mut times = Vec::new();
+        for stratum in counts.strata() {
+            let mut at_risk = stratum.n_per_group();
+            for i in 0..stratum.len() {
+                let (d, c) = (stratum.n_event(i), stratum.n_censor(i));
+                if d.iter().any(|&x| x > 0) {
+                    times.extend((0..k).map(|g| (at_risk[g] - d[g]) as f64));
+                    times.extend(d.iter().map(|&x| x as f64));
+                }
+                for g in 0..k {
+                    at_risk[g] -= d[g] + c[g];
+                }
+            }
+        }
+        LevelProblem {
+            p,
+            k,
+            x,
+            times,
+            efron: ties == Ties::Efron,
+            scale,
+        }
+    }
+
+    /// Log partial likelihood, score and information at `beta`, summed over event times.
+    fn eval(&self, beta: &[f64]) -> Eval {
+        let (p, k) = (self.p, self.k);
+        let xg = |g: usize| &self.x[g * p..(g + 1) * p];
+        let zbeta: Vec<f64> = (0..k)
+            .map(|g| xg(g).iter().zip(beta).map(|(x, b)| x * b).sum())
+            .collect();
+        let risk: Vec<f64> = zbeta.iter().map(|z| z.exp()).collect();
+        let mut loglik = 0.0;
+        let mut u = vec![0.0; p];
+        let mut imat = vec![0.0; p * p];
+        // Survivors' (w) and events' (v) sums: Σ w, Σ w·x, Σ w·x·xᵀ (lower triangle).
+        let mut a = vec![0.0; p];
+        let mut a2 = vec![0.0; p];
+        let mut c = vec![0.0; p * p];
+        let mut c2 = vec![0.0; p * p];
+        for row in self.times.chunks_exact(2 * k) {
+            let (survivors, deaths) = row.split_at(k);
+            let (mut b, mut s) = (0.0, 0.0);
+            a.iter_mut().chain(a2.iter_mut()).for_each(|v| *v = 0.0);
+            c.iter_mut().chain(c2.iter_mut()).for_each(|v| *v = 0.0);
+            let mut ndead = 0.0;
+            for g in 0..k {
+                let x = xg(g);
+                let w = survivors[g] * risk[g];
+                let v = deaths[g] * risk[g];
+                b += w;
+                s += v;
+                ndead += deaths[g];
+                loglik += deaths[g] * zbeta[g];
+                for i in 0..p {
+                    u[i] += deaths[g] * x[i];
+                    a[i] += w * x[i];
+                    a2[i] += v * x[i];
+                    for j in 0..=i {
+                        c[i * p + j] += w * x[i] * x[j];
+                        c2[i * p + j] += v * x[i] * x[j];
+                    }
+                }
+            }
+            if !self.efron || ndead == 1.0 {
+                let denom = b + s;
+                loglik -= ndead * denom.ln();
+                for i in 0..p {
+                    let ai = a[i] + a2[i];
+                    let mean = ai / denom;
+                    u[i] -= ndead * mean;
+                    for j in 0..=i {
+                        let aj = a[j] + a2[j];
+                        imat[i * p + j] +=
+                            ndead * ((c[i * p + j] + c2[i * p + j]) - mean * aj) / denom;
+                    }
+                }
+            } else {
+                let sums = EfronSums::new(b, s, ndead);
+                loglik -= sums.log;
+                for i in 0..p {
+                    u[i] -= a[i] * sums.p0 + a2[i] * sums.p1;
+                    for j in 0..=i {
+                        imat[i * p + j] += c[i * p + j] * sums.p0 + c2[i * p + j] * sums.p1
+                            - (a[i] * a[j] * sums.q0
+                                + (a[i] * a2[j] + a2[i] * a[j]) * sums.q1
+                                + a2[i] * a2[j] * sums.q2);
+                    }
+                }
+            }
+        }
+        Eval { loglik, u, imat }
+    }
+}
+
+/// Efron's sums over the `D` tied events at one time, with survivors' weight `B` and events' weight
+/// `S`: the r-th term (r = 1..D, f = r/D) has denominator B + f·S. Then Σ log(B + f·S) is `log`,
+/// Σ 1/(B + f·S) is `p0`, Σ f/(B + f·S) is `p1`, and Σ fᵐ/(B + f·S)² for m = 0, 1, 2 are `q0`,
+/// `q1`, `q2`: the score needs Σ (A + f·A₂)/den = A·p0 + A₂·p1 and the information
+/// Σ [(C + f·C₂)/den − (A + f·A₂)(A + f·A₂)ᵀ/den²].
+struct EfronSums {
+    log: f64,
+    p0: f64,
+    p1: f64,
+    q0: f64,
+    q1: f64,
+    q2: f64,
+}
+
+impl EfronSums {
+    fn new(b: f64, s: f64, ndead: f64) -> Self {
+        // Logarithms are taken of products of up to a few denominators at a time: a product stays
+        // within [1e-300, 1e300] when every factor is within [1e-100, 1e100] and the product is
+        // flushed before it leaves [1e-200, 1e200].
+        const BIG: f64 = 1e100;
+        let mut out = EfronSums {
+            log: 0.0,
+            p0: 0.0,
+            p1: 0.0,
+            q0: 0.0,
+            q1: 0.0,
+            q2: 0.0,
+        };
+        let mut product = 1.0_f64;
+        let d = ndead as u64;
+        let step = s / ndead;
+        let mut denom = b;
+        for r in 1..=d {
+            // Cumulative, as coxfit6.c adds denom2/ndead at each of the D steps.
+            denom += step;
+            let f = r as f64 / ndead;
+            let inv = 1.0 / denom;
+            let inv2 = inv * inv;
+            out.p0 += inv;
+            out.p1 += f * inv;
+            out.q0 += inv2;
+            out.q1 += f * inv2;
+            out.q2 += f * f * inv2;
+            if (1.0 / BIG..=BIG).contains(&denom) {
+                product *= denom;
+                if !(1.0 / (BIG * BIG)..=BIG * BIG).contains(&product) {
+                    out.log += product.ln();
+                    product = 1.0;
+                }
+            } else {
+                out.log += denom.ln();
+            }
+        }
+        out.log += product.ln();
+        out
+    }
 }
 
 fn check_options(o: &CoxOptions) -> Result<(), CoxError> {
@@ -448,6 +744,19 @@ enum Failure {
         iterations: usize,
         loglik: f64,
     },
+}
+
+impl Failure {
+    fn into_error(self, names: &[String]) -> CoxError {
+        match self {
+            Failure::Singular(j) => CoxError::Singular {
+                term: names[j].clone(),
+            },
+            Failure::NotConverged { iterations, loglik } => {
+                CoxError::NotConverged { iterations, loglik }
+            }
+        }
+    }
 }
 
 /// The converged Newton-Raphson state, on the centred and scaled covariates.
@@ -623,65 +932,68 @@ impl Problem {
         }
         Eval { loglik, u, imat }
     }
+}
 
-    /// Newton-Raphson with step-halving, following `coxfit6.c` step for step.
-    fn newton_raphson(&self, o: &CoxOptions) -> Result<Estimate, Failure> {
-        let p = self.p;
-        let mut beta = vec![0.0; p];
-        let ev0 = self.eval(&beta);
-        let loglik_null = ev0.loglik;
-        let ldl0 = Ldl::new(&ev0.imat, p, o.toler_chol);
-        if let Some(&j) = ldl0.singular().first() {
-            return Err(Failure::Singular(j));
-        }
-        let mut step = ev0.u.clone();
-        ldl0.solve_in_place(&mut step);
-        let score_stat: f64 = ev0.u.iter().zip(&step).map(|(a, b)| a * b).sum();
-
-        let mut best = loglik_null;
-        let mut newbeta: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
-        let mut halving = 0.0_f64;
-        for iter in 1..=o.max_iter {
-            let ev = self.eval(&newbeta);
-            let ldl = Ldl::new(&ev.imat, p, o.toler_chol);
-            let finite = ev.loglik.is_finite()
-                && ev.u.iter().all(|v| v.is_finite())
-                && ev.imat.iter().all(|v| v.is_finite());
-            if finite && (1.0 - best / ev.loglik).abs() <= o.eps {
-                if let Some(&j) = ldl.singular().first() {
-                    return Err(Failure::Singular(j));
-                }
-                return Ok(Estimate {
-                    beta: newbeta,
-                    information: ldl,
-                    u: ev.u,
-                    loglik: ev.loglik,
-                    loglik_null,
-                    score: score_stat,
-                    iterations: iter,
-                });
-            }
-            if !finite || ev.loglik < best {
-                halving += 1.0;
-                for (nb, b) in newbeta.iter_mut().zip(&beta) {
-                    *nb = (*nb + halving * b) / (halving + 1.0);
-                }
-            } else {
-                halving = 0.0;
-                best = ev.loglik;
-                let mut step = ev.u;
-                ldl.solve_in_place(&mut step);
-                beta.clone_from(&newbeta);
-                for (nb, s) in newbeta.iter_mut().zip(&step) {
-                    *nb += s;
-                }
-            }
-        }
-        Err(Failure::NotConverged {
-            iterations: o.max_iter,
-            loglik: best,
-        })
+/// Newton-Raphson with step-halving, following `coxfit6.c` step for step.
+fn newton_raphson(
+    p: usize,
+    eval: impl Fn(&[f64]) -> Eval,
+    o: &CoxOptions,
+) -> Result<Estimate, Failure> {
+    let mut beta = vec![0.0; p];
+    let ev0 = eval(&beta);
+    let loglik_null = ev0.loglik;
+    let ldl0 = Ldl::new(&ev0.imat, p, o.toler_chol);
+    if let Some(&j) = ldl0.singular().first() {
+        return Err(Failure::Singular(j));
     }
+    let mut step = ev0.u.clone();
+    ldl0.solve_in_place(&mut step);
+    let score_stat: f64 = ev0.u.iter().zip(&step).map(|(a, b)| a * b).sum();
+
+    let mut best = loglik_null;
+    let mut newbeta: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+    let mut halving = 0.0_f64;
+    for iter in 1..=o.max_iter {
+        let ev = eval(&newbeta);
+        let ldl = Ldl::new(&ev.imat, p, o.toler_chol);
+        let finite = ev.loglik.is_finite()
+            && ev.u.iter().all(|v| v.is_finite())
+            && ev.imat.iter().all(|v| v.is_finite());
+        if finite && (1.0 - best / ev.loglik).abs() <= o.eps {
+            if let Some(&j) = ldl.singular().first() {
+                return Err(Failure::Singular(j));
+            }
+            return Ok(Estimate {
+                beta: newbeta,
+                information: ldl,
+                u: ev.u,
+                loglik: ev.loglik,
+                loglik_null,
+                score: score_stat,
+                iterations: iter,
+            });
+        }
+        if !finite || ev.loglik < best {
+            halving += 1.0;
+            for (nb, b) in newbeta.iter_mut().zip(&beta) {
+                *nb = (*nb + halving * b) / (halving + 1.0);
+            }
+        } else {
+            halving = 0.0;
+            best = ev.loglik;
+            let mut step = ev.u;
+            ldl.solve_in_place(&mut step);
+            beta.clone_from(&newbeta);
+            for (nb, s) in newbeta.iter_mut().zip(&step) {
+                *nb += s;
+            }
+        }
+    }
+    Err(Failure::NotConverged {
+        iterations: o.max_iter,
+        loglik: best,
+    })
 }
 
 #[cfg(test)]

@@ -40,6 +40,17 @@ pub enum StatsError {
         /// The offending value.
         value: f64,
     },
+    /// A group or stratum index too large to be dense: at least the number of rows and at least
+    /// 65 536.
+    #[error("`{what}` index {index} is too large for {rows} rows; expected dense indices 0..k")]
+    IndexTooLarge {
+        /// Which input (`group` or `strata`).
+        what: &'static str,
+        /// The largest index found.
+        index: usize,
+        /// The number of rows.
+        rows: usize,
+    },
     /// Counts whose sum does not fit in 64 bits.
     #[error("counts overflow: the total number of observations does not fit in 64 bits")]
     CountOverflow,

@@ -27,7 +27,9 @@ pub use cif::{
 pub use concordance::{Concordance, ConcordanceError, concordance};
 pub use convention::{ConfType, Convention, UnknownName};
 pub use counts::TimeCounts;
-pub use cox::{CoxError, CoxFit, CoxOptions, CoxTerm, CoxWarning, ModelTest, Ties, cox_fit};
+pub use cox::{
+    CoxError, CoxFit, CoxOptions, CoxTerm, CoxWarning, ModelTest, Ties, cox_fit, cox_fit_counts,
+};
 pub use describe::{
     CategoryCount, CategorySummary, DescribeError, NumericSummary, PercentBase,
     PercentileDefinition, percentile, summarize, tabulate,
@@ -38,9 +40,10 @@ pub use dist::{
 };
 pub use error::StatsError;
 pub use gray::{GrayTest, gray_test, gray_test_stratified};
+pub use group_counts::{CountKernel, CountOptions, FollowUpTime, GroupCounts, StratumCounts};
 pub use km::{KaplanMeier, KmRow};
 pub use landmark::{BeyondLastTime, SurvivalAt};
-pub use logrank::{GroupTest, LogrankError, TestWeight, survdiff};
+pub use logrank::{GroupTest, LogrankError, TestWeight, survdiff, survdiff_counts};
 pub use quantile::{QUANTILE_TOLERANCE, QuantileEstimate, QuantileRule};
 pub use rmst::Rmst;
 
@@ -58,6 +61,7 @@ mod design;
 mod dist;
 mod error;
 mod gray;
+mod group_counts;
 mod km;
 mod landmark;
 mod logrank;

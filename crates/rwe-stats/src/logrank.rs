@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::cholesky::Ldl;
 use crate::convention::Convention;
 use crate::dist::chisq_sf;
+use crate::group_counts::{GroupCounts, StratumCounts};
 
 /// Tolerance for declaring the reduced variance matrix singular: R's `coxph.control` `toler.chol`
 /// (machine epsilon^0.75), relative to the largest diagonal element.
@@ -242,11 +243,7 @@ pub fn survdiff(
             time: time[row],
         });
     }
-    if let TestWeight::FlemingHarrington { rho, gamma } = weight
-        && !(rho.is_finite() && gamma.is_finite() && rho >= 0.0 && gamma >= 0.0)
-    {
-        return Err(LogrankError::InvalidWeight { rho, gamma });
-    }
+    check_weight(weight)?;
 
     let k = group.iter().map(|&g| g as usize).max().unwrap_or(0) + 1;
     if k > n {
@@ -297,6 +294,72 @@ pub fn survdiff(
         var: acc.var.chunks(k).map(<[f64]>::to_vec).collect(),
         strata: n_strata,
     })
+}
+
+/// [`survdiff`] computed from per-time counts per group and stratum (see [`GroupCounts`]): the same
+/// statistic, O, E and V, with the same arithmetic in the same order, without a row per subject.
+///
+/// Groups are the groups of `counts` (a group without subjects takes no part, as in [`survdiff`]);
+/// strata without subjects are skipped.
+///
+/// ```
+/// use rwe_stats::{GroupCounts, TestWeight, survdiff, survdiff_counts};
+///
+/// let (time, event, group) = ([1.0, 3.0, 2.0, 4.0], [true, true, true, false], [0, 0, 1, 1]);
+/// let counts = GroupCounts::from_observations(&time, &event, Some(&group), None)?;
+/// let fast = survdiff_counts(&counts, TestWeight::LogRank)?;
+/// let rows = survdiff(&time, &event, &group, None, TestWeight::LogRank)?;
+/// assert_eq!(fast.chisq, rows.chisq);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`LogrankError::FewerThanTwoGroups`], [`LogrankError::InvalidWeight`] and
+/// [`LogrankError::SingularVariance`], as for [`survdiff`].
+pub fn survdiff_counts(
+    counts: &GroupCounts,
+    weight: TestWeight,
+) -> Result<GroupTest, LogrankError> {
+    check_weight(weight)?;
+    let k = counts.groups();
+    let n_per_group: Vec<usize> = counts
+        .n_per_group()
+        .into_iter()
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+        .collect();
+    let non_empty = n_per_group.iter().filter(|&&c| c > 0).count();
+    if non_empty < 2 {
+        return Err(LogrankError::FewerThanTwoGroups { non_empty });
+    }
+    let mut acc = Accumulator::new(k);
+    let mut n_strata = 0;
+    for stratum in counts.strata().iter().filter(|s| !s.is_empty()) {
+        acc.add_counts(stratum, weight);
+        n_strata += 1;
+    }
+    let chisq = chisq_of(&acc.obs, &acc.exp, &acc.var, k)?;
+    let df = non_empty - 1;
+    Ok(GroupTest {
+        weight,
+        chisq,
+        df,
+        p: chisq_sf(chisq, df as f64),
+        n: n_per_group,
+        obs: acc.obs,
+        exp: acc.exp,
+        var: acc.var.chunks(k).map(<[f64]>::to_vec).collect(),
+        strata: n_strata,
+    })
+}
+
+fn check_weight(weight: TestWeight) -> Result<(), LogrankError> {
+    if let TestWeight::FlemingHarrington { rho, gamma } = weight
+        && !(rho.is_finite() && gamma.is_finite() && rho >= 0.0 && gamma >= 0.0)
+    {
+        return Err(LogrankError::InvalidWeight { rho, gamma });
+    }
+    Ok(())
 }
 
 fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), LogrankError> {
@@ -369,32 +432,67 @@ impl Accumulator {
                     d += 1.0;
                 }
             }
-            if d > 0.0 {
-                let w = weight.at(n_risk, km);
-                for g in 0..k {
-                    self.obs[g] += w * self.deaths[g];
-                    // Same evaluation order as survdiff2.c: wt * deaths * risk / nrisk.
-                    self.exp[g] += w * d * self.risk[g] / n_risk;
-                }
-                if n_risk > 1.0 {
-                    let w2 = w * w;
-                    for j in 0..k {
-                        let tmp = w2 * d * self.risk[j] * (n_risk - d) / (n_risk * (n_risk - 1.0));
-                        self.var[j * k + j] += tmp;
-                        for l in 0..k {
-                            self.var[j * k + l] -= tmp * self.risk[l] / n_risk;
-                        }
-                    }
-                }
-                if weight.needs_km() {
-                    km *= (n_risk - d) / n_risk;
-                }
-            }
+            self.step(n_risk, d, weight, &mut km);
             for g in 0..k {
                 self.risk[g] -= self.leaving[g];
             }
             n_risk -= (end - pos) as f64;
             pos = end;
+        }
+    }
+
+    /// Adds one distinct time: `self.deaths` holds the events of each group at it and `self.risk`
+    /// the number at risk of each group just before it; `d` events among `n_risk` at risk; `km` is
+    /// the pooled Kaplan-Meier Ŝ(t−), updated to Ŝ(t).
+    fn step(&mut self, n_risk: f64, d: f64, weight: TestWeight, km: &mut f64) {
+        let k = self.k;
+        if d > 0.0 {
+            let w = weight.at(n_risk, *km);
+            for g in 0..k {
+                self.obs[g] += w * self.deaths[g];
+                // Same evaluation order as survdiff2.c: wt * deaths * risk / nrisk.
+                self.exp[g] += w * d * self.risk[g] / n_risk;
+            }
+            if n_risk > 1.0 {
+                let w2 = w * w;
+                for j in 0..k {
+                    let tmp = w2 * d * self.risk[j] * (n_risk - d) / (n_risk * (n_risk - 1.0));
+                    self.var[j * k + j] += tmp;
+                    for l in 0..k {
+                        self.var[j * k + l] -= tmp * self.risk[l] / n_risk;
+                    }
+                }
+            }
+            if weight.needs_km() {
+                *km *= (n_risk - d) / n_risk;
+            }
+        }
+    }
+
+    /// Adds one stratum given as per-time counts.
+    fn add_counts(&mut self, stratum: &StratumCounts, weight: TestWeight) {
+        let k = self.k;
+        let n_per_group = stratum.n_per_group();
+        for (risk, &n) in self.risk.iter_mut().zip(&n_per_group) {
+            *risk = n as f64;
+        }
+        let mut n_risk = n_per_group.iter().sum::<u64>() as f64;
+        let mut km = 1.0;
+        for i in 0..stratum.len() {
+            let (events, censors) = (stratum.n_event(i), stratum.n_censor(i));
+            let mut d = 0.0;
+            let mut leaving = 0.0;
+            for g in 0..k {
+                self.deaths[g] = events[g] as f64;
+                self.leaving[g] = (events[g] + censors[g]) as f64;
+                d += self.deaths[g];
+                leaving += self.leaving[g];
+            }
+            self.step(n_risk, d, weight, &mut km);
+            for g in 0..k {
+                self.risk[g] -= self.leaving[g];
+            }
+            n_risk -= leaving;
         }
     }
 }

@@ -94,6 +94,7 @@ pub fn run(args: &CifArgs) -> Result<String, Failure> {
         extra: &[],
     };
     let input = read_survival(&args.surv.file, &cols).map_err(input_failure)?;
+    let time = input.time.to_f64();
     let options = CifOptions {
         conf_type,
         conf_level: args.conf_level,
@@ -105,7 +106,7 @@ pub fn run(args: &CifArgs) -> Result<String, Failure> {
     at.dedup();
     let mut curves = vec![curve(
         None,
-        &cumulative_incidence(&input.time, &input.event, &options).map_err(fail)?,
+        &cumulative_incidence(&time, &input.event, &options).map_err(fail)?,
         &at,
     )?];
     let mut tests = None;
@@ -118,14 +119,13 @@ pub fn run(args: &CifArgs) -> Result<String, Failure> {
             causes: Some(all),
             ..options
         };
-        for (g, fit) in
-            cumulative_incidence_by_group(&input.time, &input.event, &group.index, &options)
-                .map_err(fail)?
+        for (g, fit) in cumulative_incidence_by_group(&time, &input.event, &group.index, &options)
+            .map_err(fail)?
         {
             curves.push(curve(Some(group.levels[g as usize].clone()), &fit, &at)?);
         }
         if group.levels.len() >= 2 {
-            let gray = gray_test(&input.time, &input.event, &group.index, 0.0).map_err(fail)?;
+            let gray = gray_test(&time, &input.event, &group.index, 0.0).map_err(fail)?;
             tests = Some(TestsReport {
                 gray: gray
                     .into_iter()

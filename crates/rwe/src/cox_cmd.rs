@@ -1,7 +1,6 @@
 //! `rwe cox`: Cox proportional-hazards regression.
 
-use rwe_data::Location;
-use rwe_data::rule::COX_COVARIATE_MISSING;
+use rwe_data::{Diagnostic, Location};
 use rwe_stats::{
     Convention, Covariate, CovariateValues, CoxFit, CoxOptions, Design, Ties, cox_fit,
 };
@@ -11,6 +10,9 @@ use crate::cli::{CoxArgs, OutputFormat};
 use crate::console::{TextTable, p_value, sig};
 use crate::survival_input::{SurvivalColumns, read_survival};
 use crate::{Failure, input_failure};
+
+/// Rule: a covariate value is missing.
+pub const RULE_COVARIATE_MISSING: &str = rwe_data::rule::COX_COVARIATE_MISSING.id;
 
 #[derive(Debug, Serialize)]
 struct CoxReport {
@@ -127,8 +129,9 @@ pub fn run(args: &CoxArgs) -> Result<String, Failure> {
         for (i, v) in values.iter().enumerate() {
             if v.is_none() {
                 keep[i] = false;
-                missing.push(COX_COVARIATE_MISSING.at(
-                    Location::cell(&input.source, input.row_numbers[i], spec.column),
+                missing.push(Diagnostic::error(
+                    RULE_COVARIATE_MISSING,
+                    Location::cell(&input.source, input.row_number(i), spec.column),
                     "",
                     "a value (or run with --drop-missing to leave such records out, as R does)",
                 ));
@@ -139,7 +142,8 @@ pub fn run(args: &CoxArgs) -> Result<String, Failure> {
         return Err(Failure::Invalid(missing));
     }
     let idx: Vec<usize> = (0..n_all).filter(|&i| keep[i]).collect();
-    let time: Vec<f64> = idx.iter().map(|&i| input.time[i]).collect();
+    let all_times = input.time.to_f64();
+    let time: Vec<f64> = idx.iter().map(|&i| all_times[i]).collect();
     let event: Vec<bool> = idx.iter().map(|&i| input.event[i] == 1).collect();
     let strata: Option<Vec<u32>> = input
         .strata

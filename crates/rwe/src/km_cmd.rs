@@ -2,8 +2,8 @@
 
 use anyhow::{Context, Result};
 use rwe_stats::{
-    BeyondLastTime, ConfType, Confidence, Convention, GroupTest, KaplanMeier, QuantileRule,
-    TestWeight, survdiff,
+    BeyondLastTime, ConfType, Confidence, Convention, GroupCounts, GroupTest, KaplanMeier,
+    QuantileRule, TestWeight, survdiff_counts,
 };
 
 use crate::cli::{KmArgs, OutputFormat};
@@ -12,7 +12,7 @@ use crate::km_report::{
     AtReport, ChiSquareReport, CurveReport, FhReport, KmReport, KmRowReport, QuantileReport,
     RmstReport, TestsReport,
 };
-use crate::survival_input::{SurvivalColumns, SurvivalInput, read_survival};
+use crate::survival_input::{CountedSurvival, SurvivalColumns, count_survival};
 use crate::{Failure, input_failure};
 
 /// Run `rwe km` and return what to print.
@@ -68,7 +68,7 @@ pub fn run(args: &KmArgs) -> Result<String, Failure> {
         strata: args.strata.as_deref(),
         extra: &[],
     };
-    let input = read_survival(&args.surv.file, &cols).map_err(input_failure)?;
+    let input = count_survival(&args.surv.file, &cols).map_err(input_failure)?;
     let report = compute(&input, args, convention, conf, fh)
         .map_err(|e| Failure::usage(format!("{e:#}")))?;
     Ok(match args.format {
@@ -81,37 +81,37 @@ pub fn run(args: &KmArgs) -> Result<String, Failure> {
 }
 
 fn compute(
-    input: &SurvivalInput,
+    input: &CountedSurvival,
     args: &KmArgs,
     convention: Convention,
     conf: Confidence,
     fh: Option<(f64, f64)>,
 ) -> Result<KmReport> {
-    let event: Vec<bool> = input.event.iter().map(|&e| e == 1).collect();
-    let mut curves = vec![curve(None, &input.time, &event, args, convention, conf)?];
+    // Counted by stratum when --strata is given; the curves and the unstratified tests add the
+    // strata together.
+    let stratified = input.strata.as_ref().map(|_| &input.counts);
+    let collapsed;
+    let counts = if stratified.is_some() {
+        collapsed = input.counts.without_strata();
+        &collapsed
+    } else {
+        &input.counts
+    };
+    let overall = KaplanMeier::from_counts(&counts.pooled());
+    let mut curves = vec![curve(None, &overall, args, convention, conf)?];
     let mut tests = None;
-    if let Some(group) = &input.group {
-        for (g, label) in group.levels.iter().enumerate() {
-            let (t, e): (Vec<f64>, Vec<bool>) = input
-                .time
-                .iter()
-                .zip(&event)
-                .zip(&group.index)
-                .filter(|(_, gi)| **gi as usize == g)
-                .map(|((t, e), _)| (*t, *e))
-                .unzip();
-            curves.push(curve(Some(label.clone()), &t, &e, args, convention, conf)?);
+    if let Some(levels) = &input.group {
+        for (g, label) in levels.iter().enumerate() {
+            let fit = counts
+                .group(g)
+                .map(|c| KaplanMeier::from_counts(&c))
+                .with_context(|| format!("group {label}: no records"))?;
+            curves.push(curve(Some(label.clone()), &fit, args, convention, conf)?);
         }
-        if group.levels.len() >= 2 {
-            let unstratified = group_tests(&input.time, &event, &group.index, None, fh)?;
-            let stratified = match &input.strata {
-                Some(s) => Some(Box::new(group_tests(
-                    &input.time,
-                    &event,
-                    &group.index,
-                    Some(&s.index),
-                    fh,
-                )?)),
+        if levels.len() >= 2 {
+            let unstratified = group_tests(counts, fh)?;
+            let stratified = match stratified {
+                Some(by_stratum) => Some(Box::new(group_tests(by_stratum, fh)?)),
                 None => None,
             };
             tests = Some(TestsReport {
@@ -131,16 +131,11 @@ fn compute(
 
 fn curve(
     group: Option<String>,
-    time: &[f64],
-    event: &[bool],
+    fit: &KaplanMeier,
     args: &KmArgs,
     convention: Convention,
     conf: Confidence,
 ) -> Result<CurveReport> {
-    let fit = KaplanMeier::fit(time, event).with_context(|| match &group {
-        Some(g) => format!("group {g}"),
-        None => "all records".to_string(),
-    })?;
     let bounds = fit.pointwise_ci(conf);
     let table = fit
         .rows()
@@ -208,14 +203,8 @@ fn curve(
     })
 }
 
-fn group_tests(
-    time: &[f64],
-    event: &[bool],
-    group: &[u32],
-    strata: Option<&[u32]>,
-    fh: Option<(f64, f64)>,
-) -> Result<TestsReport> {
-    let one = |w: TestWeight| -> Result<GroupTest> { Ok(survdiff(time, event, group, strata, w)?) };
+fn group_tests(counts: &GroupCounts, fh: Option<(f64, f64)>) -> Result<TestsReport> {
+    let one = |w: TestWeight| -> Result<GroupTest> { Ok(survdiff_counts(counts, w)?) };
     let chi = |t: GroupTest| ChiSquareReport {
         chisq: t.chisq,
         df: t.df as f64,

@@ -44,6 +44,7 @@ pub fn input_failure(e: InputError) -> Failure {
     match e {
         InputError::Invalid(d) => Failure::Invalid(d),
         InputError::Read(e) => Failure::Usage(e.to_string()),
+        InputError::Stats(e) => Failure::Usage(e.to_string()),
     }
 }
 
