@@ -1,8 +1,10 @@
 //! `rwe synth`: write a synthetic cohort in the input schema (SYNTHETIC patients, never real ones).
 
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Failure;
 
@@ -41,7 +43,23 @@ pub fn run(args: &SynthArgs) -> Result<String, Failure> {
         ));
     }
     let n = args.patients.unwrap_or(0);
-    rwe_synth::synth(n, args.seed, &args.out, &mut |_| {}).map_err(fail)?;
+    // Patients written so far, on a terminal; nothing when stderr is piped or captured.
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(n as u64);
+        bar.set_style(
+            ProgressStyle::with_template("rwe synth [{bar:30}] {pos}/{len} patients ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let result = rwe_synth::synth(n, args.seed, &args.out, &mut |done| {
+        bar.set_position(done as u64)
+    });
+    bar.finish_and_clear();
+    result.map_err(fail)?;
     Ok(format!(
         "wrote {n} synthetic patients (seed {}) and study.toml to {}\n",
         args.seed,
