@@ -44,7 +44,7 @@ pub mod terms {
     pub use crate::term::{
         AeAction, AeGroup, AeOutcome, Agent, BlinaSetting, ContactDiseaseStatus, ContactType,
         DeathCause, DiscontinuationReason, DiseaseEventType, DiseaseStatus, DoseUnit, EventSource,
-        GeneticFinding, GeneticMethod, GradeScale, InvResponse, LabTimepoint, MrdMethod,
+        GeneticFinding, GeneticMethod, GradeScale, Intensity, InvResponse, LabTimepoint, MrdMethod,
         MrdOperator, PhStatus, Population, ProcedureType, Sex, Specimen, VitalStatus, YesNo,
     };
 }

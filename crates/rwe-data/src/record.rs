@@ -9,8 +9,9 @@ use crate::schema::TableId;
 use crate::term::{
     AeAction, AeGroup, AeOutcome, Agent, BlinaSetting, ContactDiseaseStatus, ContactType,
     CtcaeGrade, DeathCause, DiscontinuationReason, DiseaseEventType, DiseaseStatus, DoseUnit,
-    EventSource, GeneticFinding, GeneticMethod, GradeScale, InvResponse, LabTimepoint, MrdMethod,
-    MrdOperator, PhStatus, Population, ProcedureType, Sex, Specimen, SubjectId, VitalStatus, YesNo,
+    EventSource, GeneticFinding, GeneticMethod, GradeScale, Intensity, InvResponse, LabTimepoint,
+    MrdMethod, MrdOperator, PhStatus, Population, ProcedureType, Sex, Specimen, SubjectId,
+    VitalStatus, YesNo,
 };
 
 /// Where a record came from: its table, file label and spreadsheet row, and its sequence number.
@@ -110,6 +111,7 @@ pub struct Exposure {
     pub subject: SubjectId,
     pub agent: Agent,
     pub regimen: Option<String>,
+    pub intensity: Option<Intensity>,
     pub start: Date,
     pub end: Date,
     pub cycle_no: Option<i64>,

@@ -7,8 +7,8 @@ use crate::rule::{self, Rule};
 use crate::term::{
     AeAction, AeGroup, AeOutcome, Agent, BlinaSetting, ContactDiseaseStatus, ContactType,
     DeathCause, DiscontinuationReason, DiseaseEventType, DiseaseStatus, DoseUnit, EventSource,
-    GeneticFinding, GeneticMethod, GradeScale, InvResponse, LabTimepoint, MrdMethod, MrdOperator,
-    PhStatus, Population, ProcedureType, Sex, Specimen, Term, VitalStatus, YesNo,
+    GeneticFinding, GeneticMethod, GradeScale, Intensity, InvResponse, LabTimepoint, MrdMethod,
+    MrdOperator, PhStatus, Population, ProcedureType, Sex, Specimen, Term, VitalStatus, YesNo,
 };
 
 /// The input tables.
@@ -395,6 +395,13 @@ pub const SCHEMA: [TableDef; 9] = [
                 "",
                 O,
                 "Regimen name (free text, e.g. HYPER_CVAD).",
+            ),
+            col(
+                "INTENSITY",
+                Kind::Term(Intensity::TERMS),
+                "",
+                O,
+                "Intensity of a chemotherapy regimen (PRETXGR of ADSL; empty: not classed).",
             ),
             col("EXSTDT", Kind::Date, "", R, "First day of administration."),
             col("EXENDT", Kind::Date, "", R, "Last day of administration."),

@@ -147,6 +147,13 @@ terms! {
     }
 }
 terms! {
+    /// Intensity of a chemotherapy regimen, as the treating physician classed it.
+    Intensity {
+        /** Low intensity: a prephase (e.g. VP, 3 to 7 days) or low-dose chemotherapy. */ Low = "LOW",
+        /** Intensive induction or consolidation chemotherapy (e.g. hyper-CVAD, VDLP). */ High = "HIGH",
+    }
+}
+terms! {
     /// Cellular procedure.
     ProcedureType { /** Allogeneic stem cell transplant. */ AlloHsct = "ALLO_HSCT", /** Autologous transplant. */ AutoHsct = "AUTO_HSCT", /** CAR-T infusion. */ CarT = "CAR_T" }
 }

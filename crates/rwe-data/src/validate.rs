@@ -513,6 +513,7 @@ fn exposure(r: &mut Row<'_>) -> Option<Exposure> {
     let subject = r.subject();
     let agent = r.term("AGENT");
     let regimen = r.text("REGIMEN");
+    let intensity = r.term("INTENSITY");
     let start = r.date("EXSTDT");
     let end = r.date("EXENDT");
     let cycle_no = r.int("CYCLE_NO");
@@ -534,6 +535,7 @@ fn exposure(r: &mut Row<'_>) -> Option<Exposure> {
         subject: subject?,
         agent: agent?,
         regimen,
+        intensity,
         start: start?,
         end: end?,
         cycle_no,

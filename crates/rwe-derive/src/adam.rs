@@ -119,6 +119,11 @@ pub const ADSL_VARS: &[(&str, ColType, &str)] = &[
     ("PRHSCTFL", ColType::Text, "Prior HSCT"),
     ("PRCARTFL", ColType::Text, "Prior CAR-T"),
     ("PRINOFL", ColType::Text, "Prior inotuzumab"),
+    (
+        "PRETXGR",
+        ColType::Text,
+        "Therapy between the last event and blinatumomab",
+    ),
     ("GENANYFL", ColType::Text, "Any abnormal genetic feature"),
     ("KMT2AFL", ColType::Text, "KMT2A rearrangement"),
     ("ETV6FL", ColType::Text, "ETV6-RUNX1"),
@@ -176,6 +181,7 @@ pub const ADSL_VARS: &[(&str, ColType, &str)] = &[
     ("DTHDT", ColType::Date, "Date of Death"),
     ("DTHCAUS", ColType::Text, "Cause of Death"),
     ("LSTALVDT", ColType::Date, "Date Last Known Alive"),
+    ("FUDURD", ColType::Int, "Observed follow-up (days)"),
 ];
 
 /// One ADSL variable of one patient.

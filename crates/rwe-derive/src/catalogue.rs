@@ -95,6 +95,14 @@ derivations! {
         "Subsequent therapies start after TRTEDT: chemotherapy and TKIs (CHEMO), inotuzumab (INO), \
          allo-HSCT, auto-HSCT and CAR-T. TXPATH is their categories in date order with consecutive repeats \
          collapsed, joined by >; FIRSTSUB the first (NONE without); NEWTHDT the first date (R10).");
+    PRE_THERAPY = ("D-PRE-THERAPY",
+        "PRETXGR is the therapy started from the latest relapse, progression or refractoriness before TRTSDT \
+         (the diagnosis without one) to the day before TRTSDT: chemotherapy by its INTENSITY (CHEMO_HIGH, \
+         CHEMO_LOW, CHEMO when not classed), TKIs (TKI), inotuzumab (INO), CAR-T, ALLO-HSCT, AUTO-HSCT, \
+         joined by + in that order; NONE when blinatumomab came first.");
+    FOLLOW_UP = ("D-FOLLOW-UP",
+        "FUDURD is the observed follow-up in days: TRTSDT to the death (on or before the cut-off) or to \
+         LSTALVDT, TRTSDT counting as day 1 (I-02).");
     EFS_FAILURE = ("D-EFS-FAILURE",
         "EFS: a patient not in CR at the start whose CRWK12 is N is a treatment failure, an event at day 1 \
          (ADT = TRTSDT), once the outcome is known: followed to study day efs_cr_window_days, dead, \

@@ -77,6 +77,7 @@ mod tests {
             subject: SubjectId::new("P"),
             agent: Agent::Blinatumomab,
             regimen: None,
+            intensity: None,
             start: Date::parse_iso(start).unwrap(),
             end: Date::parse_iso(end).unwrap(),
             cycle_no,

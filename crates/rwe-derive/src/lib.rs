@@ -41,6 +41,7 @@ mod adam;
 mod cycles;
 mod explain;
 mod patient;
+mod pretherapy;
 mod response;
 mod trace;
 

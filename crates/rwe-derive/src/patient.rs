@@ -12,6 +12,7 @@ use rwe_spec::{DurationBasis, LabsAt, MrdDenominator, RfsConsolidationOrigin, St
 use crate::adam::{AdaeRow, AdrsRow, Adsl, AdtteRow, PatientDerivation, Value};
 use crate::catalogue as d;
 use crate::cycles::{Cycle, cycles};
+use crate::pretherapy::pre_therapy;
 use crate::response::{MrdResult, Response, classify, describe, marrow_in_remission, mrd};
 use crate::trace::Trace;
 
@@ -616,6 +617,8 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
         ),
     );
 
+    pre_therapy(records, trtsdt, &mut adsl);
+
     // Subsequent therapy (R10).
     let mut subsequent: Vec<(Date, u8, &'static str, RecordRef)> = Vec::new();
     for e in &records.exposures {
@@ -1129,6 +1132,19 @@ pub fn derive_patient(records: &PatientRecords, spec: &StudySpec) -> PatientDeri
     };
     let lstalv_trace = Trace::new(d::LAST_ALIVE, lstalv_why, vec![latest_ref]);
     adsl.set("LSTALVDT", Value::Date(lstalvdt), lstalv_trace.clone());
+    let followed_to = death.unwrap_or(lstalvdt);
+    adsl.set(
+        "FUDURD",
+        Value::Int(i64::from(day(followed_to, trtsdt))),
+        Trace::new(
+            d::FOLLOW_UP,
+            match death {
+                Some(x) => format!("TRTSDT {trtsdt} to the death {x}"),
+                None => format!("TRTSDT {trtsdt} to LSTALVDT {lstalvdt}"),
+            },
+            lstalv_trace.sources.clone(),
+        ),
+    );
 
     // Relapse after the first infusion.
     let first_remission_any = assessed

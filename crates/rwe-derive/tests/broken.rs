@@ -216,7 +216,7 @@ fn ex_no_blinatumomab() {
 
 #[test]
 fn ex_outside_enrolment() {
-    insta::assert_snapshot!(diagnose(&[("exposures.csv", b"P10,1,BLINATUMOMAB,,2023-01-10,2023-02-06", b"P10,1,BLINATUMOMAB,,2023-07-03,2023-07-30")]), @"exclusion: patients.csv:11: column USUBJID: found P10 first infused 2023-07-03, expected a first blinatumomab infusion from 2021-08-01 to 2023-06-30 (the patient is excluded) [EX-OUTSIDE-ENROLMENT]");
+    insta::assert_snapshot!(diagnose(&[("exposures.csv", b"P10,1,BLINATUMOMAB,,,2023-01-10,2023-02-06", b"P10,1,BLINATUMOMAB,,,2023-07-03,2023-07-30")]), @"exclusion: patients.csv:11: column USUBJID: found P10 first infused 2023-07-03, expected a first blinatumomab infusion from 2021-08-01 to 2023-06-30 (the patient is excluded) [EX-OUTSIDE-ENROLMENT]");
 }
 
 #[test]

@@ -506,6 +506,41 @@ fn p12_refractory_patient_with_a_therapy_path() {
 }
 
 #[test]
+fn therapy_before_blinatumomab_starts_at_the_last_event() {
+    let (_, c) = cohort();
+    // P01 (ND): nothing between the diagnosis 2021-12-20 and TRTSDT 2022-01-10.
+    assert_eq!(adsl(&c, "P01", "PRETXGR"), "NONE");
+    // P02 (ND): dasatinib from 2022-02-20, after the diagnosis 2022-02-10 and before TRTSDT 2022-03-01; it
+    // runs on during blinatumomab, but what counts is where it starts.
+    assert_eq!(adsl(&c, "P02", "PRETXGR"), "TKI");
+    // P05 (RR): the allo-HSCT of 2021-06-01 precedes the refractoriness of 2021-12-01 that opens the window.
+    assert_eq!(adsl(&c, "P05", "PRETXGR"), "NONE");
+    // P07 (RR): CAR-T on 2022-03-01, after the relapse of 2022-02-01 and before TRTSDT 2022-08-01: a bridge.
+    assert_eq!(adsl(&c, "P07", "PRETXGR"), "CAR-T");
+    // P10 (RR): the VP prephase (INTENSITY LOW) of 2022-12-20, after the relapse of 2022-12-15.
+    assert_eq!(adsl(&c, "P10", "PRETXGR"), "CHEMO_LOW");
+    // P12 (RR): the hyper-CVAD of 2022-08-10 comes after blinatumomab: subsequent, not before.
+    assert_eq!(adsl(&c, "P12", "PRETXGR"), "NONE");
+    assert_eq!(
+        patient(&c, "P10").adsl.get("PRETXGR").unwrap().trace.rule,
+        "D-PRE-THERAPY"
+    );
+}
+
+#[test]
+fn follow_up_runs_to_the_death_or_the_last_day_known_alive() {
+    let (_, c) = cohort();
+    // P04 died 2023-01-20: 06-01 → 01-01 = 214, + 19 = 233 days after TRTSDT, 234 counting TRTSDT as day 1.
+    assert_eq!(adsl(&c, "P04", "FUDURD"), "234");
+    // Invariant: the follow-up is the OS time of every patient of the population.
+    for p in c.patients.iter().filter(|p| p.adsl.value("SAFFL") == "Y") {
+        let id = p.adsl.subject.as_str();
+        let os = tte(&c, id, "OS").unwrap_or_else(|| panic!("{id}: no OS"));
+        assert_eq!(p.adsl.value("FUDURD"), os.aval.to_string(), "{id} FUDURD");
+    }
+}
+
+#[test]
 fn datasets_have_one_adsl_row_per_patient_and_cdisc_columns() {
     let (spec, c) = cohort();
     let ds = c.datasets(&spec.study.id);

@@ -237,8 +237,16 @@ impl<'a, 's> Builder<'a, 's> {
             .into_iter()
             .map(|v| v.filter(|x| !missing.contains(x)))
             .collect();
-        let levels = resolve_levels(levels, &values);
-        let any_missing = values.iter().any(Option::is_none);
+        // Undeclared values and the Missing row come from the patients of the row's columns only.
+        let in_row: Vec<Option<String>> = self
+            .columns
+            .iter()
+            .zip(&place.active)
+            .filter(|(_, on)| **on)
+            .flat_map(|(patients, _)| patients.iter().map(|&p| values[p].clone()))
+            .collect();
+        let levels = resolve_levels(levels, &in_row);
+        let any_missing = in_row.iter().any(Option::is_none);
         let mut labels: Vec<String> = levels.iter().map(|l| l.label.clone()).collect();
         if any_missing {
             labels.push(MISSING.to_string());

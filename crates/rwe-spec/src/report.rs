@@ -391,8 +391,8 @@ pub enum RowDecl {
         variable: String,
         /// Heading above the levels.
         label: String,
-        /// Levels in order; the values present, sorted, when empty. Values not listed follow, labelled
-        /// by their value.
+        /// Levels in order; the values present, sorted, when empty. Values not listed that patients of
+        /// the row's columns have follow, labelled by their value.
         #[serde(default)]
         levels: Vec<Level>,
         /// Values that mean missing (besides an empty cell), counted in the `Missing` row.

@@ -96,6 +96,22 @@ pub enum Therapy {
     Inotuzumab,
 }
 
+/// Therapy between the event that led to blinatumomab (diagnosis, relapse) and its first infusion
+/// (`PRETXGR`; the paper's "concurrent therapies").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreTherapy {
+    /// Blinatumomab directly.
+    None,
+    /// A low-intensity prephase (VP, 5 days).
+    Low,
+    /// Intensive chemotherapy.
+    High,
+    /// A TKI with a low-intensity prephase.
+    LowTki,
+    /// A TKI with intensive chemotherapy.
+    HighTki,
+}
+
 /// The one adverse event of a patient with any (Table 3: one row per patient).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AdverseEvent {
@@ -167,6 +183,8 @@ pub struct Archetype {
     pub finding: Option<&'static str>,
     /// Marrow blasts at diagnosis: Some(true) ≥ 50 %, Some(false) < 50 %, None missing.
     pub blasts_high: Option<bool>,
+    /// Therapy before the first infusion.
+    pub pre_therapy: PreTherapy,
 }
 
 impl Archetype {
@@ -580,6 +598,7 @@ pub fn seed_archetypes() -> Vec<Archetype> {
                 1 => Some(false),
                 _ => None,
             },
+            pre_therapy: PreTherapy::None,
         })
         .collect();
     let nd: Vec<usize> = (0..n)
@@ -601,6 +620,7 @@ pub fn seed_archetypes() -> Vec<Archetype> {
     assign_paths(&mut people, &nd, Population::Nd);
     assign_paths(&mut people, &rr, Population::Rr);
     assign_adverse_events(&mut people);
+    assign_pre_therapy(&mut people);
     let ph_negative: Vec<usize> = (0..n).filter(|&i| !people[i].ph_positive).collect();
     let findings: Vec<&str> = FINDINGS
         .iter()
@@ -813,5 +833,52 @@ fn assign_adverse_events(people: &mut [Archetype]) {
         people[next].adverse_event = Some(*ae);
         taken.push(next);
         next += 5;
+    }
+}
+
+/// Therapy before blinatumomab by population, Ph status and CR at the start (the paper's "concurrent
+/// therapies" text): ND Ph− 22 low-intensity prephase (10 in CR at the start) and 10 intensive
+/// chemotherapy (all in CR); ND Ph+ 15 TKI with a low-intensity prephase (12 in CR) and 6 TKI with
+/// chemotherapy (all in CR); R/R Ph− 14 blinatumomab directly at relapse, 13 low-intensity (4 in CR) and
+/// 8 intensive (7 in CR); R/R Ph+ 5 directly at relapse, 2 low-intensity with a TKI and 1 hyper-CVAD with a
+/// TKI (all 3 in CR). Low-dose chemotherapy before blinatumomab: 37 ND + 15 R/R = 52.
+const PRE_THERAPY: [(Population, bool, bool, &[(PreTherapy, usize)]); 8] = {
+    use PreTherapy::*;
+    [
+        (Population::Nd, false, true, &[(Low, 10), (High, 10)]),
+        (Population::Nd, false, false, &[(Low, 12)]),
+        (Population::Nd, true, true, &[(LowTki, 12), (HighTki, 6)]),
+        (Population::Nd, true, false, &[(LowTki, 3)]),
+        (Population::Rr, false, true, &[(Low, 4), (High, 7)]),
+        (
+            Population::Rr,
+            false,
+            false,
+            &[(None, 14), (Low, 9), (High, 1)],
+        ),
+        (Population::Rr, true, true, &[(LowTki, 2), (HighTki, 1)]),
+        (Population::Rr, true, false, &[(None, 5)]),
+    ]
+};
+
+/// Deals [`PRE_THERAPY`] to each population × Ph × CR-at-start cell in patient order; a cell larger
+/// than its counts gives its last category to the rest.
+fn assign_pre_therapy(people: &mut [Archetype]) {
+    for (population, ph_positive, in_cr, deal) in PRE_THERAPY {
+        let members: Vec<usize> = (0..people.len())
+            .filter(|&i| {
+                let p = &people[i];
+                p.population() == population
+                    && p.ph_positive == ph_positive
+                    && (p.dz_status_start == "CR") == in_cr
+            })
+            .collect();
+        let counts: Vec<usize> = deal.iter().map(|&(_, k)| k).collect();
+        let total: usize = counts.iter().sum();
+        let order = spread(total, &counts);
+        for (k, &i) in members.iter().enumerate() {
+            let category = order.get(k).copied().unwrap_or(counts.len() - 1);
+            people[i].pre_therapy = deal[category].0;
+        }
     }
 }

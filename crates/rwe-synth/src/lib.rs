@@ -17,7 +17,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 pub use archetype::{
-    AdverseEvent, Archetype, Death, MrdAfter, Population, Response, Setting, Therapy,
+    AdverseEvent, Archetype, Death, MrdAfter, Population, PreTherapy, Response, Setting, Therapy,
     seed_archetypes, spread,
 };
 pub use splitmix::SplitMix64;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use rwe_data::Date;
 
-use crate::archetype::{Archetype, MrdAfter, Population, Response, Setting, Therapy};
+use crate::archetype::{Archetype, MrdAfter, Population, PreTherapy, Response, Setting, Therapy};
 use crate::{SplitMix64, SynthError};
 
 const HEADERS: [&[&str]; 9] = [
@@ -45,6 +45,7 @@ const HEADERS: [&[&str]; 9] = [
         "EXSEQ",
         "AGENT",
         "REGIMEN",
+        "INTENSITY",
         "EXSTDT",
         "EXENDT",
         "CYCLE_NO",
@@ -109,61 +110,95 @@ fn window() -> (Date, Date, Date) {
     (d(2021, 8, 1), d(2023, 6, 30), d(2023, 7, 31))
 }
 
-/// Lab values at diagnosis: raw draws times fitted factors (WBC and platelets are log-normal and scaled,
-/// haemoglobin is normal and shifted), so that the seed cohort's means are the paper's 61.4, 88.7, 75.4.
+/// Lab values at diagnosis. For the seed cohort every draw is transformed as `c * x^k` per lab, with `k`
+/// solving the paper's coefficient of variation and `c` its mean, then rounded to 0.1 with the rounding
+/// error of the sum put on the largest values, so that Table 1 prints the paper's mean (SD) exactly:
+/// WBC 61.4 (120.7), hemoglobin 88.7 (34.5), platelets 75.4 (69.9). Larger cohorts use the raw draws.
 #[derive(Debug, Clone)]
 pub(crate) struct LabScale {
-    draws: Option<Vec<[f64; 3]>>,
-    wbc: f64,
-    hgb: f64,
-    plt: f64,
+    fitted: Option<Vec<[f64; 3]>>,
 }
 
-const WBC_MEAN: f64 = 61.4;
-const HGB_MEAN: f64 = 88.7;
-const PLT_MEAN: f64 = 75.4;
+/// The paper's Table 1 means and SDs: WBC, hemoglobin, platelets.
+const LAB_MEAN_SD: [(f64, f64); 3] = [(61.4, 120.7), (88.7, 34.5), (75.4, 69.9)];
 
 fn raw_labs(rng: &mut SplitMix64) -> [f64; 3] {
     // Log-normal WBC (sigma 1.3: SD about twice the mean, as in the paper), normal Hb, log-normal PLT.
     // Capped well inside the data model's ranges (WBC 0 to 1000, platelets 0 to 2000).
     let wbc = (26.4f64.ln() + 1.3 * rng.normal()).exp().min(400.0);
-    let hgb = (HGB_MEAN + 34.5 * rng.normal()).clamp(30.0, 170.0);
+    let hgb = (88.7 + 34.5 * rng.normal()).clamp(30.0, 170.0);
     let plt = (54.7f64.ln() + 0.8 * rng.normal()).exp().min(900.0);
     [wbc, hgb, plt]
 }
 
+fn mean_sd(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
+    (mean, var.sqrt())
+}
+
+/// `c * x^k` with the mean and SD given, rounded to 0.1 with the mean kept exact (positive `x`, two or
+/// more distinct values).
+fn fit_mean_sd(x: &[f64], mean: f64, sd: f64) -> Vec<f64> {
+    let cv = |k: f64| {
+        let y: Vec<f64> = x.iter().map(|v| v.powf(k)).collect();
+        let (m, s) = mean_sd(&y);
+        s / m
+    };
+    // The coefficient of variation of x^k grows with k: bisection.
+    let (mut lo, mut hi) = (0.05f64, 8.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if cv(mid) < sd / mean {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let k = 0.5 * (lo + hi);
+    let y: Vec<f64> = x.iter().map(|v| v.powf(k)).collect();
+    let c = mean / mean_sd(&y).0;
+    let mut tenths: Vec<i64> = y.iter().map(|v| (c * v * 10.0).round() as i64).collect();
+    // Put the sum's rounding error, in tenths, on the largest values one tenth each.
+    let target = (mean * 10.0 * x.len() as f64).round() as i64;
+    let mut error = target - tenths.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..tenths.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(tenths[i]));
+    for &i in order.iter().cycle().take(x.len() * 4) {
+        if error == 0 {
+            break;
+        }
+        tenths[i] += error.signum();
+        error -= error.signum();
+    }
+    tenths.into_iter().map(|t| t as f64 / 10.0).collect()
+}
+
 impl LabScale {
     pub(crate) fn unscaled() -> Self {
-        LabScale {
-            draws: None,
-            wbc: 1.0,
-            hgb: 0.0,
-            plt: 1.0,
-        }
+        LabScale { fitted: None }
     }
 
     pub(crate) fn fitted(people: &[Archetype], rng: &mut SplitMix64) -> Self {
         let draws: Vec<[f64; 3]> = people.iter().map(|_| raw_labs(rng)).collect();
-        let n = draws.len().max(1) as f64;
-        let mean = |k: usize| draws.iter().map(|d| d[k]).sum::<f64>() / n;
-        let (w, h, p) = (mean(0), mean(1), mean(2));
+        let mut fitted = vec![[0.0; 3]; draws.len()];
+        for (lab, &(mean, sd)) in LAB_MEAN_SD.iter().enumerate() {
+            let x: Vec<f64> = draws.iter().map(|d| d[lab]).collect();
+            for (i, v) in fit_mean_sd(&x, mean, sd).into_iter().enumerate() {
+                fitted[i][lab] = v;
+            }
+        }
         LabScale {
-            wbc: WBC_MEAN / w,
-            hgb: HGB_MEAN - h,
-            plt: PLT_MEAN / p,
-            draws: Some(draws),
+            fitted: Some(fitted),
         }
     }
 
     fn values(&self, index: usize, rng: &mut SplitMix64) -> [f64; 3] {
-        let raw = match &self.draws {
-            Some(d) => d
-                .get(index)
-                .copied()
-                .unwrap_or([WBC_MEAN, HGB_MEAN, PLT_MEAN]),
+        match self.fitted.as_ref().and_then(|f| f.get(index)) {
+            Some(v) => *v,
             None => raw_labs(rng),
-        };
-        [raw[0] * self.wbc, raw[1] + self.hgb, raw[2] * self.plt]
+        }
     }
 }
 
@@ -291,13 +326,68 @@ impl<W: Write> Emitter<W> {
             )?;
         }
 
+        // Therapy before blinatumomab: after the diagnosis (ND) or the relapse 14 days before (R/R).
+        let (chemo, tki) = match p.pre_therapy {
+            PreTherapy::None => (None, false),
+            PreTherapy::Low => (Some(false), false),
+            PreTherapy::High => (Some(true), false),
+            PreTherapy::LowTki => (Some(false), true),
+            PreTherapy::HighTki => (Some(true), true),
+        };
+        let mut exseq = 0;
+        let mut pre = |agent: &str, regimen: &str, intensity: &str, from: Date, to: Date| {
+            exseq += 1;
+            vec![
+                s(id),
+                exseq.to_string(),
+                s(agent),
+                s(regimen),
+                s(intensity),
+                from.to_string(),
+                to.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                s("COMPLETED"),
+            ]
+        };
+        let mut pre_rows = Vec::new();
+        match chemo {
+            Some(false) => pre_rows.push(pre(
+                "CHEMO",
+                "VP",
+                "LOW",
+                trt.add_days(-8),
+                trt.add_days(-4),
+            )),
+            Some(true) => {
+                let (regimen, from) = match (rr, tki) {
+                    (false, _) => ("VDLP", diag.add_days(2)),
+                    (true, true) => ("HYPER_CVAD", trt.add_days(-12)),
+                    (true, false) => ("VDLP", trt.add_days(-12)),
+                };
+                pre_rows.push(pre("CHEMO", regimen, "HIGH", from, trt.add_days(-6)));
+            }
+            None => {}
+        }
+        if tki {
+            let from = if rr {
+                trt.add_days(-12)
+            } else {
+                diag.add_days(2)
+            };
+            pre_rows.push(pre("TKI_DASATINIB", "", "", from, trt.add_days(-1)));
+        }
+        for row in pre_rows {
+            self.row(EXPOSURES, row)?;
+        }
+
         // Blinatumomab cycles: every 42 days, 28 infusion days (cycle 1 as recorded).
         let (dose, unit) = if weight < 45.0 {
             ("15", "UG_M2_DAY")
         } else {
             ("28", "UG_DAY")
         };
-        let mut exseq = 0;
         for c in 1..=p.cycles as i32 {
             let start = 1 + 42 * (c - 1);
             let len = if c == 1 { p.cycle1_days } else { 28 };
@@ -313,6 +403,7 @@ impl<W: Write> Emitter<W> {
                     s(id),
                     exseq.to_string(),
                     s("BLINATUMOMAB"),
+                    String::new(),
                     String::new(),
                     day(start).to_string(),
                     day(start + len - 1).to_string(),
@@ -371,10 +462,10 @@ impl<W: Write> Emitter<W> {
                 }
                 Therapy::Chemo | Therapy::Inotuzumab => {
                     exseq += 1;
-                    let (agent, regimen) = if *t == Therapy::Chemo {
-                        ("CHEMO", "VDLP")
+                    let (agent, regimen, intensity) = if *t == Therapy::Chemo {
+                        ("CHEMO", "VDLP", "HIGH")
                     } else {
-                        ("INOTUZUMAB", "")
+                        ("INOTUZUMAB", "", "")
                     };
                     let end = (d + 13).min(p.followup).max(d);
                     self.row(
@@ -384,6 +475,7 @@ impl<W: Write> Emitter<W> {
                             exseq.to_string(),
                             s(agent),
                             s(regimen),
+                            s(intensity),
                             day(d).to_string(),
                             day(end).to_string(),
                             String::new(),
@@ -573,5 +665,32 @@ impl<W: Write> Emitter<W> {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_fit_prints_the_published_mean_and_sd() {
+        let people = crate::seed_archetypes();
+        let scale = LabScale::fitted(&people, &mut SplitMix64::new(7));
+        let mut rng = SplitMix64::new(1);
+        let values: Vec<[f64; 3]> = (0..people.len())
+            .map(|i| scale.values(i, &mut rng))
+            .collect();
+        for (lab, &(mean, sd)) in LAB_MEAN_SD.iter().enumerate() {
+            let x: Vec<f64> = values.iter().map(|v| v[lab]).collect();
+            let (m, s) = mean_sd(&x);
+            // The mean is exact to the tenth (the sum's rounding error is redistributed); the SD moves by
+            // the rounding of each value to 0.1 only.
+            assert!((m - mean).abs() < 1e-9, "lab {lab}: mean {m} vs {mean}");
+            assert!((s - sd).abs() < 0.05, "lab {lab}: SD {s} vs {sd}");
+            assert!(
+                x.iter().all(|&v| v > 0.0),
+                "lab {lab}: a value is not positive"
+            );
+        }
     }
 }
