@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Usage: python3 scripts/perf/compute_lifelines.py synth.csv [REPS]
-Compute only (data already in memory), as scripts/perf/perf_lifelines.py times it: KaplanMeierFitter overall
+Compute only (data already in memory), as the reference script crates/rwe-stats/tests/reference/scripts/perf/perf_lifelines.py times it: KaplanMeierFitter overall
 and per group with the median CI and survival at three times, and logrank_test. Median, min and max seconds."""
 import statistics
 import sys

@@ -1,6 +1,6 @@
 #!/usr/bin/env Rscript
 # Usage: Rscript scripts/perf/compute_r.R synth.csv [REPS]
-# Compute only (data already in memory), as scripts/perf/perf_r.R times it: the km report (survfit overall and
+# Compute only (data already in memory), as the reference script crates/rwe-stats/tests/reference/scripts/perf/perf_r.R times it: the km report (survfit overall and
 # by group, log-log CIs, quartiles with CIs, summary at three times), survdiff, and coxph with one binary
 # covariate (Efron ties, R's default). Prints median, min and max seconds over REPS runs (default 3).
 suppressPackageStartupMessages(library(survival))
