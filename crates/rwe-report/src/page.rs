@@ -62,14 +62,22 @@ pub(crate) fn report_page(
     reproduction: Option<Table>,
 ) -> Result<String, RenderError> {
     let mut sections = Vec::new();
-    for table in &outputs.tables {
+    let supplementary = |table: &Table| {
+        spec.tables
+            .iter()
+            .any(|d| d.id == table.id && d.supplementary)
+    };
+    let table_section = |table: &Table| {
         let mut shown = table.clone();
         shown.title = String::new();
-        sections.push(Section {
+        Section {
             id: table.id.clone(),
             heading: table.title.clone(),
             blocks: vec![Block::Table(shown)],
-        });
+        }
+    };
+    for table in outputs.tables.iter().filter(|t| !supplementary(t)) {
+        sections.push(table_section(table));
     }
     // One section per declared figure; a Sankey's panels share it.
     for decl in &spec.figures {
@@ -104,6 +112,9 @@ pub(crate) fn report_page(
             heading,
             blocks,
         });
+    }
+    for table in outputs.tables.iter().filter(|t| supplementary(t)) {
+        sections.push(table_section(table));
     }
     sections.push(Section {
         id: "methods".into(),

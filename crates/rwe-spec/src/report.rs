@@ -276,6 +276,9 @@ pub struct TableDecl {
     /// Footnotes, printed below the table before the generated ones.
     #[serde(default)]
     pub footnotes: Vec<String>,
+    /// A supplementary table: placed after the figures in `report.html`.
+    #[serde(default)]
+    pub supplementary: bool,
 }
 
 fn default_stub() -> String {
