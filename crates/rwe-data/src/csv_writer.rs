@@ -1,6 +1,7 @@
 //! CSV output: UTF-8 without a byte-order mark, a header row, numbers in their shortest round-trip form,
 //! dates as ISO 8601, missing values as empty cells.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -21,50 +22,73 @@ pub struct CsvWriteError {
 ///
 /// # Errors
 /// The writer's I/O error.
-pub fn write_csv_to(out: impl Write, table: &Table) -> std::io::Result<()> {
+pub fn write_csv_to(mut out: impl Write, table: &Table) -> std::io::Result<()> {
+    write_csv_header(&mut out, table)?;
+    write_csv_rows(out, table)
+}
+
+/// Write only the header row of a table as CSV (the first part of [`write_csv_to`]).
+///
+/// # Errors
+/// The writer's I/O error.
+pub fn write_csv_header(out: impl Write, table: &Table) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| std::io::Error::other(e.to_string());
     w.write_record(table.columns().iter().map(|c| c.name.as_str()))
         .map_err(io)?;
-    let mut record: Vec<String> = Vec::with_capacity(table.columns().len());
+    w.flush()
+}
+
+/// Write only the records of a table as CSV, without the header: a table written in parts (the same
+/// columns each time) is the header once, then the records of each part, byte for byte what
+/// [`write_csv_to`] writes for the whole table.
+///
+/// # Errors
+/// The writer's I/O error.
+pub fn write_csv_rows(out: impl Write, table: &Table) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    // Cells are written from the columns without a `String` each; numbers are printed into `buf`.
+    let mut buf = String::new();
+    let no_more: [&[u8]; 0] = [];
     for i in 0..table.n_rows() {
-        record.clear();
         for c in table.columns() {
-            record.push(cell(&c.data, i));
+            buf.clear();
+            let field: &[u8] = match &c.data {
+                ColumnData::Text(v) => v.get(i).unwrap_or_default().as_bytes(),
+                ColumnData::Float(v) => {
+                    if let Some(x) = v.get(i).copied().flatten() {
+                        let _ = write!(buf, "{x}");
+                    }
+                    buf.as_bytes()
+                }
+                ColumnData::Int(v) => {
+                    if let Some(x) = v.get(i).copied().flatten() {
+                        let _ = write!(buf, "{x}");
+                    }
+                    buf.as_bytes()
+                }
+                ColumnData::Bool(v) => {
+                    if let Some(x) = v.get(i).copied().flatten() {
+                        let _ = write!(buf, "{x}");
+                    }
+                    buf.as_bytes()
+                }
+                ColumnData::Date(v) => {
+                    if let Some(d) = v.get(i).copied().flatten() {
+                        buf.push_str(&iso_date_from_epoch_days(i64::from(d)));
+                    }
+                    buf.as_bytes()
+                }
+            };
+            w.write_field(field).map_err(io)?;
         }
-        w.write_record(&record).map_err(io)?;
+        // An empty record ends the one whose fields were written one by one.
+        w.write_record(no_more).map_err(io)?;
     }
     w.flush()
 }
 
-fn cell(data: &ColumnData, i: usize) -> String {
-    match data {
-        ColumnData::Text(v) => v.get(i).cloned().flatten().unwrap_or_default(),
-        ColumnData::Float(v) => v
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|x| format!("{x}"))
-            .unwrap_or_default(),
-        ColumnData::Int(v) => v
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|x| x.to_string())
-            .unwrap_or_default(),
-        ColumnData::Bool(v) => v
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|x| x.to_string())
-            .unwrap_or_default(),
-        ColumnData::Date(v) => v
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|d| iso_date_from_epoch_days(i64::from(d)))
-            .unwrap_or_default(),
-    }
+fn io(e: csv::Error) -> std::io::Error {
+    std::io::Error::other(e.to_string())
 }
 
 /// Write a table as a CSV file.
@@ -100,7 +124,7 @@ mod tests {
                 },
                 Column {
                     name: "EVNTDESC".into(),
-                    data: ColumnData::Text(vec![Some("DEATH, ANY CAUSE".into()), None]),
+                    data: ColumnData::Text(vec![Some("DEATH, ANY CAUSE"), None].into()),
                 },
             ],
         )

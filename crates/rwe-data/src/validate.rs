@@ -1,6 +1,7 @@
 //! Reading the input tables into typed records while checking every cell and every record against the
 //! schema and the rule catalogue. All diagnostics are collected; nothing stops at the first.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -66,18 +67,18 @@ pub struct Loaded {
 /// # Errors
 /// [`ReadError`] when a file cannot be opened or is not a file of its format (exit status 2).
 pub fn load(inputs: &InputFiles, params: &ValidationParams) -> Result<Loaded, ReadError> {
-    let mut tables = BTreeMap::new();
+    // One table at a time: its cells are dropped as soon as its records are typed, so memory holds the
+    // typed records and at most one table of text.
+    let mut v = Validation::default();
     let mut diagnostics = Vec::new();
     for (&id, source) in &inputs.tables {
         match crate::table::read_table(source, None) {
-            Ok(t) => {
-                tables.insert(id, t);
-            }
+            Ok(t) => v.table(id, &t),
             Err(ReadError::Invalid(ds)) => diagnostics.extend(ds),
             Err(e) => return Err(e),
         }
     }
-    let mut loaded = validate_tables(&tables, params);
+    let mut loaded = v.finish(params);
     loaded.diagnostics.extend(diagnostics);
     loaded.diagnostics.sort();
     Ok(loaded)
@@ -86,18 +87,34 @@ pub fn load(inputs: &InputFiles, params: &ValidationParams) -> Result<Loaded, Re
 /// Validate tables already read (tests and in-memory callers).
 #[must_use]
 pub fn validate_tables(tables: &BTreeMap<TableId, Table>, params: &ValidationParams) -> Loaded {
-    let mut d = Vec::new();
-    let mut data = StudyData::default();
-    let mut unread = Unread::default();
+    let mut v = Validation::default();
     for (&id, table) in tables {
-        if !check_columns(id, table, &mut d) {
+        v.table(id, table);
+    }
+    v.finish(params)
+}
+
+/// Validation in progress: the records typed so far and the diagnostics found.
+#[derive(Debug, Default)]
+struct Validation {
+    d: Vec<Diagnostic>,
+    data: StudyData,
+    unread: Unread,
+}
+
+impl Validation {
+    /// Checks one table's columns and types its rows.
+    fn table(&mut self, id: TableId, table: &Table) {
+        let (d, data, unread) = (&mut self.d, &mut self.data, &mut self.unread);
+        if !check_columns(id, table, d) {
             unread.tables.insert(id);
         }
         let mut p = Parser {
             id,
             table,
-            d: &mut d,
-            unread: &mut unread,
+            file: Arc::from(table.source()),
+            d,
+            unread,
         };
         match id {
             TableId::Patients => data.patients = p.parse(patient),
@@ -111,11 +128,18 @@ pub fn validate_tables(tables: &BTreeMap<TableId, Table>, params: &ValidationPar
             TableId::Contacts => data.contacts = p.parse(contact),
         }
     }
-    cross_checks(&data, params, &unread, &mut d);
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.extend(d);
-    diagnostics.sort();
-    Loaded { data, diagnostics }
+
+    /// The checks across tables, and the result.
+    fn finish(mut self, params: &ValidationParams) -> Loaded {
+        cross_checks(&self.data, params, &self.unread, &mut self.d);
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(self.d);
+        diagnostics.sort();
+        Loaded {
+            data: self.data,
+            diagnostics,
+        }
+    }
 }
 
 /// What could not be read, so that checks across tables do not report its consequences a second time
@@ -182,11 +206,13 @@ fn check_columns(id: TableId, table: &Table, d: &mut Vec<Diagnostic>) -> bool {
 struct Row<'a> {
     id: TableId,
     table: &'a Table,
+    /// The file label, shared by every record of the table.
+    file: &'a Arc<str>,
     index: usize,
     d: &'a mut Vec<Diagnostic>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     fn def(&self, name: &str) -> Option<&'static ColumnDef> {
         let def = self.id.def().column(name);
         debug_assert!(
@@ -201,11 +227,13 @@ impl Row<'_> {
         self.table.location(self.index, name)
     }
 
-    /// The trimmed cell, `None` when empty or missing; reports stray spaces and required values.
-    fn raw(&mut self, name: &str) -> Option<String> {
+    /// The trimmed cell, `None` when empty or missing; reports stray spaces and required values. The
+    /// text is borrowed from the table (only a typed Parquet cell is printed into a new string).
+    fn raw(&mut self, name: &str) -> Option<Cow<'a, str>> {
         let def = self.def(name)?;
-        let column: &Column = self.table.column(name).ok()?;
-        let cell = self.table.text(column, self.index);
+        let table = self.table;
+        let column: &'a Column = table.column(name).ok()?;
+        let cell = table.text(column, self.index);
         let raw: &str = cell.as_deref().unwrap_or_default();
         let trimmed = raw.trim();
         let missing =
@@ -232,15 +260,18 @@ impl Row<'_> {
                 format!("\"{trimmed}\" without surrounding spaces (read as \"{trimmed}\")"),
             ));
         }
-        Some(trimmed.to_string())
+        Some(match cell {
+            Some(Cow::Borrowed(b)) => Cow::Borrowed(b.trim()),
+            _ => Cow::Owned(trimmed.to_string()),
+        })
     }
 
     fn text(&mut self, name: &str) -> Option<String> {
-        self.raw(name)
+        self.raw(name).map(Cow::into_owned)
     }
 
     fn subject(&mut self) -> Option<SubjectId> {
-        self.raw("USUBJID").map(SubjectId::new)
+        self.raw("USUBJID").map(|s| SubjectId::new(s.into_owned()))
     }
 
     fn date(&mut self, name: &str) -> Option<Date> {
@@ -360,7 +391,7 @@ impl Row<'_> {
         let seq = seq_column.and_then(|c| self.int(c));
         RecordRef {
             table: self.id,
-            file: Arc::from(self.table.source()),
+            file: Arc::clone(self.file),
             row: self.table.row_number(self.index),
             seq,
         }
@@ -378,6 +409,7 @@ fn unit_suffix(def: &ColumnDef) -> String {
 struct Parser<'a> {
     id: TableId,
     table: &'a Table,
+    file: Arc<str>,
     d: &'a mut Vec<Diagnostic>,
     unread: &'a mut Unread,
 }
@@ -390,6 +422,7 @@ impl Parser<'_> {
             let mut row = Row {
                 id: self.id,
                 table: self.table,
+                file: &self.file,
                 index,
                 d: self.d,
             };
@@ -757,6 +790,12 @@ fn cross_checks(
             }
         };
 
+    // Each subject's procedures in table order, for the checks of ND patients (one pass, not one per
+    // patient).
+    let mut procedures_of: BTreeMap<&SubjectId, Vec<&Procedure>> = BTreeMap::new();
+    for x in &data.procedures {
+        procedures_of.entry(&x.subject).or_default().push(x);
+    }
     for p in &data.patients {
         if unread.affects(TableId::Exposures, &p.id) {
             continue;
@@ -809,12 +848,12 @@ fn cross_checks(
             ));
         }
         if p.pop_recorded == Some(Population::Nd) {
-            let prior_procs: Vec<&Procedure> = data
-                .procedures
-                .iter()
-                .filter(|x| {
-                    x.subject == p.id && x.date < trtsdt && x.kind != ProcedureType::AutoHsct
-                })
+            let prior_procs: Vec<&Procedure> = procedures_of
+                .get(&p.id)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|x| x.date < trtsdt && x.kind != ProcedureType::AutoHsct)
                 .collect();
             if p.prior_lines.is_some_and(|n| n > 0) {
                 d.push(rule::PT_ND_PRIOR_THERAPY.at(
