@@ -136,4 +136,86 @@ mod tests {
             "AVAL,ADT,EVNTDESC\n0.30000000000000004,2022-01-08,\"DEATH, ANY CAUSE\"\n,,\n"
         );
     }
+
+    /// A table with `rows` of every kind of cell, row `i` made from `i` (quotes, commas, empty text).
+    fn rows(from: usize, to: usize) -> Table {
+        let texts = ["a", "", "b,c", "say \"x\"", "é"];
+        Table::from_columns(
+            "t",
+            vec![
+                Column {
+                    name: "X".into(),
+                    data: ColumnData::Float(
+                        (from..to)
+                            .map(|i| (i % 3 > 0).then(|| i as f64 / 7.0))
+                            .collect(),
+                    ),
+                },
+                Column {
+                    name: "N".into(),
+                    data: ColumnData::Int(
+                        (from..to)
+                            .map(|i| (i % 4 > 0).then_some(i as i64 - 5))
+                            .collect(),
+                    ),
+                },
+                Column {
+                    name: "B".into(),
+                    data: ColumnData::Bool(
+                        (from..to)
+                            .map(|i| (i % 5 > 0).then_some(i % 2 == 0))
+                            .collect(),
+                    ),
+                },
+                Column {
+                    name: "D".into(),
+                    data: ColumnData::Date(
+                        (from..to)
+                            .map(|i| (i % 6 > 0).then_some(19_000 + i as i32))
+                            .collect(),
+                    ),
+                },
+                Column {
+                    name: "T".into(),
+                    data: ColumnData::Text(
+                        (from..to)
+                            .map(|i| (i % 7 > 0).then(|| texts[i % texts.len()]))
+                            .collect(),
+                    ),
+                },
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_table_written_in_parts_is_the_whole_table() {
+        let mut whole = Vec::new();
+        write_csv_to(&mut whole, &rows(0, 50)).unwrap();
+        let mut parts = Vec::new();
+        write_csv_header(&mut parts, &rows(0, 0)).unwrap();
+        for (from, to) in [(0, 17), (17, 17), (17, 50)] {
+            write_csv_rows(&mut parts, &rows(from, to)).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(parts).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_single_empty_cell_is_quoted() {
+        // csv writes a record of one empty field as "" so that it is not an empty line.
+        let t = Table::from_columns(
+            "t",
+            vec![Column {
+                name: "T".into(),
+                data: ColumnData::Text(vec![None, Some("x")].into()),
+            }],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_csv_to(&mut out, &t).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "T\n\"\"\nx\n");
+    }
 }

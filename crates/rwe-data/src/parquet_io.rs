@@ -594,6 +594,57 @@ mod tests {
     use crate::table::{Source, read_table};
 
     #[test]
+    fn written_in_parts_reads_back_whole() {
+        let dir = std::env::temp_dir().join(format!("rwe-data-pq-parts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let part = |from: usize, to: usize| {
+            Table::from_columns(
+                "t",
+                vec![
+                    Column {
+                        name: "x".into(),
+                        data: ColumnData::Float(
+                            (from..to)
+                                .map(|i| (i % 3 > 0).then(|| i as f64 / 4.0))
+                                .collect(),
+                        ),
+                    },
+                    Column {
+                        name: "id".into(),
+                        data: ColumnData::Text(
+                            (from..to)
+                                .map(|i| (i % 5 > 0).then(|| format!("P{i}")))
+                                .collect(),
+                        ),
+                    },
+                ],
+            )
+            .unwrap()
+        };
+        let (one, parts) = (dir.join("one.parquet"), dir.join("parts.parquet"));
+        write_parquet(&one, &part(0, 3000)).unwrap();
+        let mut w = ParquetWriter::create(&parts, &part(0, 0)).unwrap();
+        for (from, to) in [(0, 1000), (1000, 1000), (1000, 2500), (2500, 3000)] {
+            w.write(&part(from, to)).unwrap();
+        }
+        w.finish().unwrap();
+        let read = |path: &Path| read_table(&Source::file(path), None).unwrap();
+        let (a, b) = (read(&one), read(&parts));
+        assert_eq!(a.columns(), b.columns(), "parts.parquet read back");
+        assert_eq!(b.n_rows(), 3000);
+        // One part is exactly what write_parquet writes.
+        let single = dir.join("single.parquet");
+        let mut w = ParquetWriter::create(&single, &part(0, 3000)).unwrap();
+        w.write(&part(0, 3000)).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read(&single).unwrap(),
+            std::fs::read(&one).unwrap()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn round_trip_with_projection() {
         let dir = std::env::temp_dir().join(format!("rwe-data-pq-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
