@@ -2,7 +2,7 @@
 //! schema and the rule catalogue. All diagnostics are collected; nothing stops at the first.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::date::{Date, is_ambiguous_slash_date, parse_date};
@@ -67,13 +67,60 @@ pub struct Loaded {
 /// # Errors
 /// [`ReadError`] when a file cannot be opened or is not a file of its format (exit status 2).
 pub fn load(inputs: &InputFiles, params: &ValidationParams) -> Result<Loaded, ReadError> {
-    // One table at a time: its cells are dropped as soon as its records are typed, so memory holds the
-    // typed records and at most one table of text.
+    // Tables are read and typed on all cores, each on its own (the checks across tables come after), and
+    // one at a time per core: a table's cells are dropped as soon as its records are typed. The results
+    // are taken in table order, so the first file that cannot be read is the one reported, as if read
+    // one after the other.
+    let tables: Vec<(TableId, &Source)> = inputs.tables.iter().map(|(&id, s)| (id, s)).collect();
+    // Largest files first, so that the cores finish together.
+    let mut order: Vec<usize> = (0..tables.len()).collect();
+    let size = |i: usize| std::fs::metadata(&tables[i].1.path).map_or(0, |m| m.len());
+    order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(tables.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let read_one = |k: usize| {
+        let (id, source) = tables[k];
+        crate::table::read_table(source, None).map(|t| {
+            let mut v = Validation::default();
+            v.table(id, &t);
+            v
+        })
+    };
+    let mut results: Vec<Option<Result<Validation, ReadError>>> =
+        (0..tables.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&k) = order.get(i) else { break };
+                        done.push((k, read_one(k)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(done) => {
+                    for (k, r) in done {
+                        results[k] = Some(r);
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
     let mut v = Validation::default();
     let mut diagnostics = Vec::new();
-    for (&id, source) in &inputs.tables {
-        match crate::table::read_table(source, None) {
-            Ok(t) => v.table(id, &t),
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(one) => v.merge(one),
             Err(ReadError::Invalid(ds)) => diagnostics.extend(ds),
             Err(e) => return Err(e),
         }
@@ -127,6 +174,35 @@ impl Validation {
             TableId::AdverseEvents => data.adverse_events = p.parse(adverse),
             TableId::Contacts => data.contacts = p.parse(contact),
         }
+    }
+
+    /// Takes in what another validation typed (of other tables).
+    fn merge(&mut self, other: Validation) {
+        self.d.extend(other.d);
+        self.unread.tables.extend(other.unread.tables);
+        for (id, subjects) in other.unread.subjects {
+            self.unread.subjects.entry(id).or_default().extend(subjects);
+        }
+        macro_rules! take {
+            ($($field:ident),+) => {
+                $(
+                    if !other.data.$field.is_empty() {
+                        self.data.$field = other.data.$field;
+                    }
+                )+
+            };
+        }
+        take!(
+            patients,
+            labs,
+            genetics,
+            exposures,
+            procedures,
+            assessments,
+            events,
+            adverse_events,
+            contacts
+        );
     }
 
     /// The checks across tables, and the result.
@@ -694,7 +770,8 @@ fn cross_checks(
     d: &mut Vec<Diagnostic>,
 ) {
     // Patients: duplicates, age.
-    let mut first_row: BTreeMap<&SubjectId, u64> = BTreeMap::new();
+    // Maps keyed by subject are looked up, never iterated (their order cannot reach a message).
+    let mut first_row: HashMap<&SubjectId, u64> = HashMap::with_capacity(data.patients.len());
     for p in &data.patients {
         if let Some(row) = first_row.get(&p.id) {
             d.push(rule::PT_DUPLICATE_ID.at(
@@ -726,11 +803,11 @@ fn cross_checks(
             }
         }
     }
-    let patients: BTreeMap<&SubjectId, &Patient> =
+    let patients: HashMap<&SubjectId, &Patient> =
         data.patients.iter().rev().map(|p| (&p.id, p)).collect();
 
     // Index dates from blinatumomab exposures.
-    let mut index: BTreeMap<&SubjectId, (Date, Date)> = BTreeMap::new();
+    let mut index: HashMap<&SubjectId, (Date, Date)> = HashMap::with_capacity(data.patients.len());
     for e in data
         .exposures
         .iter()
@@ -748,7 +825,8 @@ fn cross_checks(
         // A patient whose row could not be read is reported there, not again for each record.
         if !unread.affects(TableId::Patients, subject) {
             let key = id_key(subject.as_str());
-            let near = patients.keys().find(|p| id_key(p.as_str()) == key);
+            // The first such id in sorted order.
+            let near = patients.keys().filter(|p| id_key(p.as_str()) == key).min();
             let expected = match near {
                 Some(near) => format!("a USUBJID of patients (did you mean {near}?)"),
                 None => "a USUBJID of patients".to_string(),
@@ -792,7 +870,7 @@ fn cross_checks(
 
     // Each subject's procedures in table order, for the checks of ND patients (one pass, not one per
     // patient).
-    let mut procedures_of: BTreeMap<&SubjectId, Vec<&Procedure>> = BTreeMap::new();
+    let mut procedures_of: HashMap<&SubjectId, Vec<&Procedure>> = HashMap::new();
     for x in &data.procedures {
         procedures_of.entry(&x.subject).or_default().push(x);
     }

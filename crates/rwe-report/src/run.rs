@@ -441,12 +441,23 @@ pub fn run(
         path: spec_path.display().to_string(),
         source,
     })?;
-    let loaded = rwe_data::load(&spec.input_files(), &spec.validation_params())?;
+    // The inputs' digests are computed on another core while the records are read (both read every
+    // input file; the digests are reported only when the records are valid).
+    let (loaded, inputs) = std::thread::scope(|scope| {
+        let digests = scope.spawn(|| provenance::input_digests(&spec));
+        let loaded = rwe_data::load(&spec.input_files(), &spec.validation_params());
+        let inputs = match digests.join() {
+            Ok(d) => d,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (loaded, inputs)
+    });
+    let loaded = loaded?;
     let mut diagnostics = loaded.diagnostics;
     if diagnostics.has_errors() {
         return Err(RunError::Invalid(diagnostics));
     }
-    let inputs = provenance::input_digests(&spec).map_err(|(path, source)| RunError::Io {
+    let inputs = inputs.map_err(|(path, source)| RunError::Io {
         path: path.display().to_string(),
         source,
     })?;
