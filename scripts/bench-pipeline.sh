@@ -12,7 +12,7 @@
 #     validation, derivation and the data files; with TABLES=1 the same cohort is also run with the seed
 #     study's tables and figures (its spec with the synthetic inputs, without the reproduction appendix).
 # `uptime` is printed before each measurement: on a shared 2-core machine the load matters. Set
-# NICE="nice -n 10" to lower the priority of every timed command.
+# NICE="nice -n 10" to lower the priority of every timed command; RWE_BIN to time another rwe binary.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${BENCH_DATA:-$ROOT/target/bench-data}
@@ -23,8 +23,13 @@ SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(1e5 1e6)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 mkdir -p "$DATA"
 [ -x /usr/bin/time ] || { apt-get update && apt-get install -y time; }
-(cd "$ROOT" && cargo build --release -p rwe --quiet)
-RWE=$CARGO_TARGET_DIR/release/rwe
+# RWE_BIN=path/to/rwe measures that binary instead (for example an earlier build, for a before/after).
+if [ -n "${RWE_BIN:-}" ]; then
+  RWE=$RWE_BIN
+else
+  (cd "$ROOT" && cargo build --release -p rwe --quiet)
+  RWE=$CARGO_TARGET_DIR/release/rwe
+fi
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
@@ -59,7 +64,7 @@ for size in "${SIZES[@]}"; do
   n=$(python3 -c "print(int(float('$size')))")
   dir=$DATA/pipeline_$size
   [ -f "$dir/study.toml" ] || "$RWE" synth --patients "$n" --seed 1 --out "$dir" >/dev/null
-  echo "== n=$n patients ($(du -sh "$dir" | cut -f1) of CSV)  load: $(uptime | sed 's/.*load average: //')"
+  echo "== n=$n patients ($(du -shL "$dir" | cut -f1) of CSV)  load: $(uptime | sed 's/.*load average: //')"
   measure "run-$size" "$REPS" "$RWE" run "$dir/study.toml"
   if [ "${TABLES:-0}" = 1 ]; then
     # The seed study's declarations on the synthetic inputs (same file names), without the oracle.

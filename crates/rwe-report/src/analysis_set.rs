@@ -251,10 +251,10 @@ impl AnalysisPart {
             let (subject, paramcd) = (column_text(t, "USUBJID")?, column_text(t, "PARAMCD")?);
             let param = column_text(t, "PARAM")?;
             for (code, name) in paramcd.iter().zip(&param) {
-                if let (Some(code), Some(name)) = (code, name) {
-                    if !params.contains_key(code.as_ref()) {
-                        params.insert(code.to_string(), name.to_string());
-                    }
+                if let (Some(code), Some(name)) = (code, name)
+                    && !params.contains_key(code.as_ref())
+                {
+                    params.insert(code.to_string(), name.to_string());
                 }
             }
             let (months, cnsr) = (column_numbers(t, "AVALMO")?, column_numbers(t, "CNSR")?);
