@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::table::{
     Column, ColumnData, RULE_DUPLICATE_COLUMN, RULE_NOT_UTF8, RULE_RAGGED_ROW, ReadError, Table,
 };
+use crate::text_cells::TextCells;
 
 pub(crate) fn read_csv(
     path: &Path,
@@ -75,7 +76,7 @@ pub(crate) fn read_csv_bytes(
     let keep: Vec<usize> = (0..names.len())
         .filter(|&i| wanted.is_none_or(|w| w.contains(&names[i].as_str())))
         .collect();
-    let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); keep.len()];
+    let mut cells: Vec<TextCells> = vec![TextCells::new(); keep.len()];
     let mut record = csv::ByteRecord::new();
     // Row numbers are the records' line numbers (the csv reader skips blank lines, which a spreadsheet would
     // show as empty rows). They are stored only once they stop being `index + 2`.
@@ -131,7 +132,7 @@ pub(crate) fn read_csv_bytes(
             cells[slot].push(if text.trim().is_empty() {
                 None
             } else {
-                Some(text.to_string())
+                Some(text)
             });
         }
     }

@@ -20,11 +20,11 @@
 //! assert!(loaded.diagnostics.has_errors());
 //! ```
 
-pub use csv_writer::{CsvWriteError, write_csv, write_csv_to};
+pub use csv_writer::{CsvWriteError, write_csv, write_csv_header, write_csv_rows, write_csv_to};
 pub use date::{Date, DateFormat, StudyDay, parse_date};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 #[cfg(feature = "parquet")]
-pub use parquet_io::{WriteError, write_parquet};
+pub use parquet_io::{ParquetWriter, WriteError, write_parquet};
 pub use record::{
     AdverseEvent, Assessment, BaselineLab, Contact, DiseaseEvent, Exposure, Genetic, Patient,
     PatientRecords, Procedure, RecordRef, StudyData,
@@ -37,6 +37,7 @@ pub use table::{
     edit_distance, iso_date_from_epoch_days, read_table,
 };
 pub use term::{CtcaeGrade, SubjectId, Term, TermMatch, match_term};
+pub use text_cells::TextCells;
 pub use validate::{InputFiles, Loaded, ValidationParams, load, validate_tables};
 
 /// Controlled terminology enums ([`Term`] implementations).
@@ -65,6 +66,7 @@ mod parquet_io;
 mod record;
 mod table;
 mod term;
+mod text_cells;
 mod typed_table;
 mod validate;
 mod xlsx_reader;

@@ -19,6 +19,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
 use crate::table::{Column, ColumnData, ReadError, Table};
+use crate::text_cells::TextCells;
 use crate::typed_table::{
     Cell, ColumnRequest, Part, PartColumn, TypedTable, date_text, finish, wanted_kinds,
 };
@@ -392,7 +393,7 @@ fn empty_column(dt: &DataType, cap: usize) -> Option<ColumnData> {
         | DataType::UInt64 => ColumnData::Int(Vec::with_capacity(cap)),
         DataType::Boolean => ColumnData::Bool(Vec::with_capacity(cap)),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-            ColumnData::Text(Vec::with_capacity(cap))
+            ColumnData::Text(TextCells::with_capacity(cap))
         }
         DataType::Date32 => ColumnData::Date(Vec::with_capacity(cap)),
         _ => return None,
@@ -426,15 +427,21 @@ fn append(out: &mut ColumnData, a: &dyn Array) -> Option<()> {
         }
         (ColumnData::Text(v), DataType::Utf8) => {
             let arr = a.as_string_opt::<i32>()?;
-            v.extend((0..arr.len()).map(|i| arr.is_valid(i).then(|| arr.value(i).to_string())));
+            for i in 0..arr.len() {
+                v.push(arr.is_valid(i).then(|| arr.value(i)));
+            }
         }
         (ColumnData::Text(v), DataType::LargeUtf8) => {
             let arr = a.as_string_opt::<i64>()?;
-            v.extend((0..arr.len()).map(|i| arr.is_valid(i).then(|| arr.value(i).to_string())));
+            for i in 0..arr.len() {
+                v.push(arr.is_valid(i).then(|| arr.value(i)));
+            }
         }
         (ColumnData::Text(v), DataType::Utf8View) => {
             let arr = a.as_string_view_opt()?;
-            v.extend((0..arr.len()).map(|i| arr.is_valid(i).then(|| arr.value(i).to_string())));
+            for i in 0..arr.len() {
+                v.push(arr.is_valid(i).then(|| arr.value(i)));
+            }
         }
         _ => return None,
     }
@@ -468,48 +475,174 @@ pub enum WriteError {
 /// # Errors
 /// [`WriteError`] when the file cannot be created or encoded.
 pub fn write_parquet(path: &Path, table: &Table) -> Result<(), WriteError> {
-    let label = path.display().to_string();
-    let encode = |e: &dyn std::fmt::Display| WriteError::Encode {
-        path: label.clone(),
-        reason: e.to_string(),
-    };
-    let mut fields = Vec::new();
-    let mut arrays: Vec<ArrayRef> = Vec::new();
-    for c in table.columns() {
-        let (dt, arr): (DataType, ArrayRef) = match &c.data {
-            ColumnData::Text(v) => (DataType::Utf8, Arc::new(StringArray::from(v.clone()))),
-            ColumnData::Float(v) => (DataType::Float64, Arc::new(Float64Array::from(v.clone()))),
-            ColumnData::Int(v) => (DataType::Int64, Arc::new(Int64Array::from(v.clone()))),
-            ColumnData::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
-            ColumnData::Date(v) => (DataType::Date32, Arc::new(Date32Array::from(v.clone()))),
-        };
-        fields.push(Field::new(&c.name, dt, true));
-        arrays.push(arr);
+    let mut writer = ParquetWriter::create(path, table)?;
+    writer.write(table)?;
+    writer.finish()
+}
+
+/// A Parquet file written in parts: a table too large to hold at once is written as a sequence of
+/// tables with the same columns (for example a few thousand patients at a time). One part gives the
+/// bytes of [`write_parquet`]; the same parts always give the same bytes.
+pub struct ParquetWriter {
+    label: String,
+    schema: Arc<Schema>,
+    writer: ArrowWriter<std::fs::File>,
+}
+
+impl std::fmt::Debug for ParquetWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetWriter")
+            .field("path", &self.label)
+            .finish_non_exhaustive()
     }
-    let schema = Arc::new(Schema::new(fields));
-    let batch = if arrays.is_empty() {
-        RecordBatch::new_empty(schema.clone())
-    } else {
-        RecordBatch::try_new(schema.clone(), arrays).map_err(|e| encode(&e))?
-    };
-    let file = std::fs::File::create(path).map_err(|source| WriteError::Io {
-        path: label.clone(),
-        source,
-    })?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_created_by(format!("rwe {}", env!("CARGO_PKG_VERSION")))
-        .build();
-    let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| encode(&e))?;
-    writer.write(&batch).map_err(|e| encode(&e))?;
-    writer.close().map_err(|e| encode(&e))?;
-    Ok(())
+}
+
+impl ParquetWriter {
+    /// Create the file, with the columns (names and types) of `like`; no row is written yet.
+    ///
+    /// # Errors
+    /// [`WriteError`] when the file cannot be created.
+    pub fn create(path: &Path, like: &Table) -> Result<ParquetWriter, WriteError> {
+        let label = path.display().to_string();
+        let fields: Vec<Field> = like
+            .columns()
+            .iter()
+            .map(|c| Field::new(&c.name, arrow_type(&c.data), true))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let file = std::fs::File::create(path).map_err(|source| WriteError::Io {
+            path: label.clone(),
+            source,
+        })?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_created_by(format!("rwe {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
+            .map_err(|e| encode(&label, &e))?;
+        Ok(ParquetWriter {
+            label,
+            schema,
+            writer,
+        })
+    }
+
+    /// Append the rows of `part`, which has the columns the writer was created with.
+    ///
+    /// # Errors
+    /// [`WriteError::Encode`] when the columns differ or encoding fails.
+    pub fn write(&mut self, part: &Table) -> Result<(), WriteError> {
+        let arrays: Vec<ArrayRef> = part
+            .columns()
+            .iter()
+            .map(|c| arrow_array(&c.data))
+            .collect();
+        let batch = if arrays.is_empty() {
+            RecordBatch::new_empty(self.schema.clone())
+        } else {
+            RecordBatch::try_new(self.schema.clone(), arrays)
+                .map_err(|e| encode(&self.label, &e))?
+        };
+        self.writer
+            .write(&batch)
+            .map_err(|e| encode(&self.label, &e))
+    }
+
+    /// Write the footer and close the file.
+    ///
+    /// # Errors
+    /// [`WriteError::Encode`] when encoding fails.
+    pub fn finish(self) -> Result<(), WriteError> {
+        let label = self.label;
+        self.writer.close().map_err(|e| encode(&label, &e))?;
+        Ok(())
+    }
+}
+
+fn encode(label: &str, e: &dyn std::fmt::Display) -> WriteError {
+    WriteError::Encode {
+        path: label.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// The Arrow type a column is written as.
+fn arrow_type(data: &ColumnData) -> DataType {
+    match data {
+        ColumnData::Text(_) => DataType::Utf8,
+        ColumnData::Float(_) => DataType::Float64,
+        ColumnData::Int(_) => DataType::Int64,
+        ColumnData::Bool(_) => DataType::Boolean,
+        ColumnData::Date(_) => DataType::Date32,
+    }
+}
+
+/// The cells as an Arrow array (text is copied into one buffer, without a `String` per cell).
+fn arrow_array(data: &ColumnData) -> ArrayRef {
+    match data {
+        ColumnData::Text(v) => Arc::new(v.iter().collect::<StringArray>()),
+        ColumnData::Float(v) => Arc::new(Float64Array::from(v.clone())),
+        ColumnData::Int(v) => Arc::new(Int64Array::from(v.clone())),
+        ColumnData::Bool(v) => Arc::new(BooleanArray::from(v.clone())),
+        ColumnData::Date(v) => Arc::new(Date32Array::from(v.clone())),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::table::{Source, read_table};
+
+    #[test]
+    fn written_in_parts_reads_back_whole() {
+        let dir = std::env::temp_dir().join(format!("rwe-data-pq-parts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let part = |from: usize, to: usize| {
+            Table::from_columns(
+                "t",
+                vec![
+                    Column {
+                        name: "x".into(),
+                        data: ColumnData::Float(
+                            (from..to)
+                                .map(|i| (i % 3 > 0).then(|| i as f64 / 4.0))
+                                .collect(),
+                        ),
+                    },
+                    Column {
+                        name: "id".into(),
+                        data: ColumnData::Text(
+                            (from..to)
+                                .map(|i| (i % 5 > 0).then(|| format!("P{i}")))
+                                .collect(),
+                        ),
+                    },
+                ],
+            )
+            .unwrap()
+        };
+        let (one, parts) = (dir.join("one.parquet"), dir.join("parts.parquet"));
+        write_parquet(&one, &part(0, 3000)).unwrap();
+        let mut w = ParquetWriter::create(&parts, &part(0, 0)).unwrap();
+        for (from, to) in [(0, 1000), (1000, 1000), (1000, 2500), (2500, 3000)] {
+            w.write(&part(from, to)).unwrap();
+        }
+        w.finish().unwrap();
+        let read = |path: &Path| read_table(&Source::file(path), None).unwrap();
+        let (a, b) = (read(&one), read(&parts));
+        assert_eq!(a.columns(), b.columns(), "parts.parquet read back");
+        assert_eq!(b.n_rows(), 3000);
+        // One part is exactly what write_parquet writes.
+        let single = dir.join("single.parquet");
+        let mut w = ParquetWriter::create(&single, &part(0, 3000)).unwrap();
+        w.write(&part(0, 3000)).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read(&single).unwrap(),
+            std::fs::read(&one).unwrap()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn round_trip_with_projection() {
@@ -529,7 +662,7 @@ mod tests {
                 },
                 Column {
                     name: "arm".into(),
-                    data: ColumnData::Text(vec![Some("A".into()), None, Some("B".into())]),
+                    data: ColumnData::Text(vec![Some("A"), None, Some("B")].into()),
                 },
                 Column {
                     name: "day".into(),

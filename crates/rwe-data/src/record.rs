@@ -1,6 +1,6 @@
 //! Typed study records: one struct per input table, each remembering the file and row it came from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -263,20 +263,40 @@ impl StudyData {
     /// Split into one [`PatientRecords`] per patient, keyed and ordered by subject id. Records of subjects
     /// that are not in `patients` are dropped (validation reports them as `REC-UNKNOWN-SUBJECT`); of two
     /// patients with the same id the first row is kept (`PT-DUPLICATE-ID`).
+    ///
+    /// Each table is handed out at once: its records are counted per patient first, so that every
+    /// patient's list is allocated at its exact size (a cohort of millions holds its records once, without
+    /// the slack of growing lists).
     #[must_use]
     pub fn into_patients(self) -> BTreeMap<SubjectId, PatientRecords> {
-        let mut out: BTreeMap<SubjectId, PatientRecords> = BTreeMap::new();
         let mut patients = self.patients;
         patients.sort_by(|a, b| a.at.cmp(&b.at));
+        // Position of each patient in `out`; looked up, never iterated.
+        let mut slot: HashMap<SubjectId, usize> = HashMap::with_capacity(patients.len());
+        let mut out: Vec<PatientRecords> = Vec::with_capacity(patients.len());
         for p in patients {
-            out.entry(p.id.clone())
-                .or_insert_with(|| PatientRecords::new(p));
+            if !slot.contains_key(&p.id) {
+                slot.insert(p.id.clone(), out.len());
+                out.push(PatientRecords::new(p));
+            }
         }
         macro_rules! distribute {
             ($field:ident) => {
-                for r in self.$field {
-                    if let Some(p) = out.get_mut(&r.subject) {
-                        p.$field.push(r);
+                let owner: Vec<Option<usize>> = self
+                    .$field
+                    .iter()
+                    .map(|r| slot.get(&r.subject).copied())
+                    .collect();
+                let mut count = vec![0usize; out.len()];
+                for &o in owner.iter().flatten() {
+                    count[o] += 1;
+                }
+                for (p, &n) in out.iter_mut().zip(&count) {
+                    p.$field.reserve_exact(n);
+                }
+                for (r, o) in self.$field.into_iter().zip(owner) {
+                    if let Some(o) = o {
+                        out[o].$field.push(r);
                     }
                 }
             };
@@ -289,6 +309,9 @@ impl StudyData {
         distribute!(events);
         distribute!(adverse_events);
         distribute!(contacts);
+        drop(slot);
+        let mut out: BTreeMap<SubjectId, PatientRecords> =
+            out.into_iter().map(|p| (p.patient.id.clone(), p)).collect();
         for p in out.values_mut() {
             p.sort();
         }

@@ -13,6 +13,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::text_cells::TextCells;
 
 /// Rule id for a required column that is not in the file.
 pub const RULE_COLUMN_MISSING: &str = "COLUMN-MISSING";
@@ -135,7 +136,7 @@ pub enum ReadError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
     /// Text as written (CSV, XLSX, Parquet strings). Empty cells are `None`.
-    Text(Vec<Option<String>>),
+    Text(TextCells),
     /// Floating-point numbers (Parquet).
     Float(Vec<Option<f64>>),
     /// Integers (Parquet).
@@ -332,7 +333,7 @@ impl Table {
     #[must_use]
     pub fn text<'a>(&self, column: &'a Column, index: usize) -> Option<Cow<'a, str>> {
         match &column.data {
-            ColumnData::Text(v) => v.get(index)?.as_deref().map(Cow::Borrowed),
+            ColumnData::Text(v) => v.get(index).map(Cow::Borrowed),
             ColumnData::Float(v) => v.get(index)?.map(|x| Cow::Owned(format_number(x))),
             ColumnData::Int(v) => v.get(index)?.map(|x| Cow::Owned(x.to_string())),
             ColumnData::Bool(v) => v
@@ -377,7 +378,7 @@ impl Table {
                 .collect(),
             ColumnData::Text(v) => v
                 .iter()
-                .map(|cell| match cell.as_deref().map(str::trim) {
+                .map(|cell| match cell.map(str::trim) {
                     None | Some("" | "NA" | "." | "NaN") => NumberCell::Missing,
                     Some(s) => parse_number(s).map_or(NumberCell::Invalid, NumberCell::Number),
                 })
@@ -422,7 +423,7 @@ impl Table {
                 let mut out = Vec::with_capacity(v.len());
                 let mut bad = Vec::new();
                 for (i, cell) in v.iter().enumerate() {
-                    match cell.as_deref().map(str::trim) {
+                    match cell.map(str::trim) {
                         None | Some("" | "NA" | "." | "NaN") => out.push(None),
                         Some(s) => match parse_number(s) {
                             Some(x) => out.push(Some(x)),
@@ -629,14 +630,17 @@ mod tests {
             "d.csv",
             vec![Column {
                 name: "time".into(),
-                data: ColumnData::Text(vec![
-                    Some(" 5 ".into()),
-                    Some("NA".into()),
-                    None,
-                    Some("abc".into()),
-                    Some("+1e2".into()),
-                    Some("inf".into()),
-                ]),
+                data: ColumnData::Text(
+                    vec![
+                        Some(" 5 "),
+                        Some("NA"),
+                        None,
+                        Some("abc"),
+                        Some("+1e2"),
+                        Some("inf"),
+                    ]
+                    .into(),
+                ),
             }],
         )
         .unwrap();

@@ -1395,12 +1395,7 @@ mod tests {
                 },
                 Column {
                     name: "status".into(),
-                    data: ColumnData::Text(vec![
-                        Some("1".into()),
-                        Some("x".into()),
-                        None,
-                        Some(" 0 ".into()),
-                    ]),
+                    data: ColumnData::Text(vec![Some("1"), Some("x"), None, Some(" 0 ")].into()),
                 },
                 Column {
                     name: "arm".into(),

@@ -1,7 +1,8 @@
 //! Reading the input tables into typed records while checking every cell and every record against the
 //! schema and the rule catalogue. All diagnostics are collected; nothing stops at the first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::date::{Date, is_ambiguous_slash_date, parse_date};
@@ -66,18 +67,65 @@ pub struct Loaded {
 /// # Errors
 /// [`ReadError`] when a file cannot be opened or is not a file of its format (exit status 2).
 pub fn load(inputs: &InputFiles, params: &ValidationParams) -> Result<Loaded, ReadError> {
-    let mut tables = BTreeMap::new();
-    let mut diagnostics = Vec::new();
-    for (&id, source) in &inputs.tables {
-        match crate::table::read_table(source, None) {
-            Ok(t) => {
-                tables.insert(id, t);
+    // Tables are read and typed on all cores, each on its own (the checks across tables come after), and
+    // one at a time per core: a table's cells are dropped as soon as its records are typed. The results
+    // are taken in table order, so the first file that cannot be read is the one reported, as if read
+    // one after the other.
+    let tables: Vec<(TableId, &Source)> = inputs.tables.iter().map(|(&id, s)| (id, s)).collect();
+    // Largest files first, so that the cores finish together.
+    let mut order: Vec<usize> = (0..tables.len()).collect();
+    let size = |i: usize| std::fs::metadata(&tables[i].1.path).map_or(0, |m| m.len());
+    order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(tables.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let read_one = |k: usize| {
+        let (id, source) = tables[k];
+        crate::table::read_table(source, None).map(|t| {
+            let mut v = Validation::default();
+            v.table(id, &t);
+            v
+        })
+    };
+    let mut results: Vec<Option<Result<Validation, ReadError>>> =
+        (0..tables.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&k) = order.get(i) else { break };
+                        done.push((k, read_one(k)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(done) => {
+                    for (k, r) in done {
+                        results[k] = Some(r);
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
             }
+        }
+    });
+    let mut v = Validation::default();
+    let mut diagnostics = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(one) => v.merge(one),
             Err(ReadError::Invalid(ds)) => diagnostics.extend(ds),
             Err(e) => return Err(e),
         }
     }
-    let mut loaded = validate_tables(&tables, params);
+    let mut loaded = v.finish(params);
     loaded.diagnostics.extend(diagnostics);
     loaded.diagnostics.sort();
     Ok(loaded)
@@ -86,18 +134,34 @@ pub fn load(inputs: &InputFiles, params: &ValidationParams) -> Result<Loaded, Re
 /// Validate tables already read (tests and in-memory callers).
 #[must_use]
 pub fn validate_tables(tables: &BTreeMap<TableId, Table>, params: &ValidationParams) -> Loaded {
-    let mut d = Vec::new();
-    let mut data = StudyData::default();
-    let mut unread = Unread::default();
+    let mut v = Validation::default();
     for (&id, table) in tables {
-        if !check_columns(id, table, &mut d) {
+        v.table(id, table);
+    }
+    v.finish(params)
+}
+
+/// Validation in progress: the records typed so far and the diagnostics found.
+#[derive(Debug, Default)]
+struct Validation {
+    d: Vec<Diagnostic>,
+    data: StudyData,
+    unread: Unread,
+}
+
+impl Validation {
+    /// Checks one table's columns and types its rows.
+    fn table(&mut self, id: TableId, table: &Table) {
+        let (d, data, unread) = (&mut self.d, &mut self.data, &mut self.unread);
+        if !check_columns(id, table, d) {
             unread.tables.insert(id);
         }
         let mut p = Parser {
             id,
             table,
-            d: &mut d,
-            unread: &mut unread,
+            file: Arc::from(table.source()),
+            d,
+            unread,
         };
         match id {
             TableId::Patients => data.patients = p.parse(patient),
@@ -111,11 +175,47 @@ pub fn validate_tables(tables: &BTreeMap<TableId, Table>, params: &ValidationPar
             TableId::Contacts => data.contacts = p.parse(contact),
         }
     }
-    cross_checks(&data, params, &unread, &mut d);
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.extend(d);
-    diagnostics.sort();
-    Loaded { data, diagnostics }
+
+    /// Takes in what another validation typed (of other tables).
+    fn merge(&mut self, other: Validation) {
+        self.d.extend(other.d);
+        self.unread.tables.extend(other.unread.tables);
+        for (id, subjects) in other.unread.subjects {
+            self.unread.subjects.entry(id).or_default().extend(subjects);
+        }
+        macro_rules! take {
+            ($($field:ident),+) => {
+                $(
+                    if !other.data.$field.is_empty() {
+                        self.data.$field = other.data.$field;
+                    }
+                )+
+            };
+        }
+        take!(
+            patients,
+            labs,
+            genetics,
+            exposures,
+            procedures,
+            assessments,
+            events,
+            adverse_events,
+            contacts
+        );
+    }
+
+    /// The checks across tables, and the result.
+    fn finish(mut self, params: &ValidationParams) -> Loaded {
+        cross_checks(&self.data, params, &self.unread, &mut self.d);
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(self.d);
+        diagnostics.sort();
+        Loaded {
+            data: self.data,
+            diagnostics,
+        }
+    }
 }
 
 /// What could not be read, so that checks across tables do not report its consequences a second time
@@ -182,11 +282,13 @@ fn check_columns(id: TableId, table: &Table, d: &mut Vec<Diagnostic>) -> bool {
 struct Row<'a> {
     id: TableId,
     table: &'a Table,
+    /// The file label, shared by every record of the table.
+    file: &'a Arc<str>,
     index: usize,
     d: &'a mut Vec<Diagnostic>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     fn def(&self, name: &str) -> Option<&'static ColumnDef> {
         let def = self.id.def().column(name);
         debug_assert!(
@@ -201,11 +303,13 @@ impl Row<'_> {
         self.table.location(self.index, name)
     }
 
-    /// The trimmed cell, `None` when empty or missing; reports stray spaces and required values.
-    fn raw(&mut self, name: &str) -> Option<String> {
+    /// The trimmed cell, `None` when empty or missing; reports stray spaces and required values. The
+    /// text is borrowed from the table (only a typed Parquet cell is printed into a new string).
+    fn raw(&mut self, name: &str) -> Option<Cow<'a, str>> {
         let def = self.def(name)?;
-        let column: &Column = self.table.column(name).ok()?;
-        let cell = self.table.text(column, self.index);
+        let table = self.table;
+        let column: &'a Column = table.column(name).ok()?;
+        let cell = table.text(column, self.index);
         let raw: &str = cell.as_deref().unwrap_or_default();
         let trimmed = raw.trim();
         let missing =
@@ -232,15 +336,18 @@ impl Row<'_> {
                 format!("\"{trimmed}\" without surrounding spaces (read as \"{trimmed}\")"),
             ));
         }
-        Some(trimmed.to_string())
+        Some(match cell {
+            Some(Cow::Borrowed(b)) => Cow::Borrowed(b.trim()),
+            _ => Cow::Owned(trimmed.to_string()),
+        })
     }
 
     fn text(&mut self, name: &str) -> Option<String> {
-        self.raw(name)
+        self.raw(name).map(Cow::into_owned)
     }
 
     fn subject(&mut self) -> Option<SubjectId> {
-        self.raw("USUBJID").map(SubjectId::new)
+        self.raw("USUBJID").map(|s| SubjectId::new(s.into_owned()))
     }
 
     fn date(&mut self, name: &str) -> Option<Date> {
@@ -360,7 +467,7 @@ impl Row<'_> {
         let seq = seq_column.and_then(|c| self.int(c));
         RecordRef {
             table: self.id,
-            file: Arc::from(self.table.source()),
+            file: Arc::clone(self.file),
             row: self.table.row_number(self.index),
             seq,
         }
@@ -378,6 +485,7 @@ fn unit_suffix(def: &ColumnDef) -> String {
 struct Parser<'a> {
     id: TableId,
     table: &'a Table,
+    file: Arc<str>,
     d: &'a mut Vec<Diagnostic>,
     unread: &'a mut Unread,
 }
@@ -390,6 +498,7 @@ impl Parser<'_> {
             let mut row = Row {
                 id: self.id,
                 table: self.table,
+                file: &self.file,
                 index,
                 d: self.d,
             };
@@ -663,7 +772,8 @@ fn cross_checks(
     d: &mut Vec<Diagnostic>,
 ) {
     // Patients: duplicates, age.
-    let mut first_row: BTreeMap<&SubjectId, u64> = BTreeMap::new();
+    // Maps keyed by subject are looked up, never iterated (their order cannot reach a message).
+    let mut first_row: HashMap<&SubjectId, u64> = HashMap::with_capacity(data.patients.len());
     for p in &data.patients {
         if let Some(row) = first_row.get(&p.id) {
             d.push(rule::PT_DUPLICATE_ID.at(
@@ -695,11 +805,11 @@ fn cross_checks(
             }
         }
     }
-    let patients: BTreeMap<&SubjectId, &Patient> =
+    let patients: HashMap<&SubjectId, &Patient> =
         data.patients.iter().rev().map(|p| (&p.id, p)).collect();
 
     // Index dates from blinatumomab exposures.
-    let mut index: BTreeMap<&SubjectId, (Date, Date)> = BTreeMap::new();
+    let mut index: HashMap<&SubjectId, (Date, Date)> = HashMap::with_capacity(data.patients.len());
     for e in data
         .exposures
         .iter()
@@ -717,7 +827,8 @@ fn cross_checks(
         // A patient whose row could not be read is reported there, not again for each record.
         if !unread.affects(TableId::Patients, subject) {
             let key = id_key(subject.as_str());
-            let near = patients.keys().find(|p| id_key(p.as_str()) == key);
+            // The first such id in sorted order.
+            let near = patients.keys().filter(|p| id_key(p.as_str()) == key).min();
             let expected = match near {
                 Some(near) => format!("a USUBJID of patients (did you mean {near}?)"),
                 None => "a USUBJID of patients".to_string(),
@@ -759,6 +870,12 @@ fn cross_checks(
             }
         };
 
+    // Each subject's procedures in table order, for the checks of ND patients (one pass, not one per
+    // patient).
+    let mut procedures_of: HashMap<&SubjectId, Vec<&Procedure>> = HashMap::new();
+    for x in &data.procedures {
+        procedures_of.entry(&x.subject).or_default().push(x);
+    }
     for p in &data.patients {
         if unread.affects(TableId::Exposures, &p.id) {
             continue;
@@ -811,12 +928,12 @@ fn cross_checks(
             ));
         }
         if p.pop_recorded == Some(Population::Nd) {
-            let prior_procs: Vec<&Procedure> = data
-                .procedures
-                .iter()
-                .filter(|x| {
-                    x.subject == p.id && x.date < trtsdt && x.kind != ProcedureType::AutoHsct
-                })
+            let prior_procs: Vec<&Procedure> = procedures_of
+                .get(&p.id)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|x| x.date < trtsdt && x.kind != ProcedureType::AutoHsct)
                 .collect();
             if p.prior_lines.is_some_and(|n| n > 0) {
                 d.push(rule::PT_ND_PRIOR_THERAPY.at(

@@ -84,7 +84,7 @@ pub(crate) fn read_xlsx(
         .zip(cells)
         .map(|(&i, data)| Column {
             name: header[i].clone(),
-            data: ColumnData::Text(data),
+            data: ColumnData::Text(data.into()),
         })
         .collect();
     let headers = header.into_iter().filter(|h| !h.is_empty()).collect();

@@ -1,5 +1,7 @@
 //! The analysis datasets (ADSL, ADRS, ADTTE, ADAE) as typed rows, and their tables for output.
 
+use std::borrow::Cow;
+
 use rwe_data::{Column, ColumnData, Date, SubjectId, Table};
 
 use crate::trace::Trace;
@@ -362,7 +364,8 @@ fn column(name: &str, data: ColumnData) -> Column {
     }
 }
 
-fn text<R>(name: &str, rows: &[&R], f: impl Fn(&R) -> Option<String>) -> Column {
+/// A text column; cells are borrowed where they can be, and copied once into the column.
+fn text<'r, R>(name: &str, rows: &[&'r R], f: impl Fn(&'r R) -> Option<Cow<'r, str>>) -> Column {
     column(name, ColumnData::Text(rows.iter().map(|r| f(r)).collect()))
 }
 
@@ -381,8 +384,8 @@ fn date<R>(name: &str, rows: &[&R], f: impl Fn(&R) -> Option<Date>) -> Column {
     )
 }
 
-fn yn(b: bool) -> Option<String> {
-    Some(if b { "Y" } else { "N" }.to_string())
+fn yn(b: bool) -> Option<Cow<'static, str>> {
+    Some(Cow::Borrowed(if b { "Y" } else { "N" }))
 }
 
 fn table(name: &str, columns: Vec<Column>) -> Table {
@@ -395,49 +398,53 @@ impl Datasets {
     #[must_use]
     pub fn new(study_id: &str, patients: &[PatientDerivation]) -> Datasets {
         let adsl_rows: Vec<&Adsl> = patients.iter().map(|p| &p.adsl).collect();
+        // Variable `i` of every row is in slot `i` (the order of ADSL_VARS).
         let adsl = table(
             "adsl",
             ADSL_VARS
                 .iter()
-                .map(|&(name, ty, _)| {
-                    let get = |a: &Adsl| a.get(name).map(|v| v.value.clone());
+                .enumerate()
+                .map(|(i, &(name, ty, _))| {
+                    fn get(a: &Adsl, i: usize) -> Option<&Value> {
+                        a.vars[i].as_ref().map(|v| &v.value)
+                    }
                     match ty {
-                        ColType::Text => text(name, &adsl_rows, |a| match get(a) {
-                            Some(Value::Text(s)) => Some(s),
+                        ColType::Text => text(name, &adsl_rows, |a| match get(a, i) {
+                            Some(Value::Text(s)) => Some(Cow::Borrowed(s.as_str())),
                             _ => None,
                         }),
-                        ColType::Int => int(name, &adsl_rows, |a| match get(a) {
-                            Some(Value::Int(i)) => Some(i),
+                        ColType::Int => int(name, &adsl_rows, |a| match get(a, i) {
+                            Some(Value::Int(i)) => Some(*i),
                             _ => None,
                         }),
-                        ColType::Float => float(name, &adsl_rows, |a| match get(a) {
-                            Some(Value::Float(x)) => Some(x),
+                        ColType::Float => float(name, &adsl_rows, |a| match get(a, i) {
+                            Some(Value::Float(x)) => Some(*x),
                             _ => None,
                         }),
-                        ColType::Date => date(name, &adsl_rows, |a| match get(a) {
-                            Some(Value::Date(d)) => Some(d),
+                        ColType::Date => date(name, &adsl_rows, |a| match get(a, i) {
+                            Some(Value::Date(d)) => Some(*d),
                             _ => None,
                         }),
                     }
                 })
                 .collect(),
         );
-        let sid = || Some(study_id.to_string());
+        let sid = || Some(Cow::Borrowed(study_id));
         let rs: Vec<&AdrsRow> = patients.iter().flat_map(|p| &p.adrs).collect();
         let adrs = table(
             "adrs",
             vec![
                 text("STUDYID", &rs, |_| sid()),
-                text("USUBJID", &rs, |r| Some(r.subject.to_string())),
-                text("PARAMCD", &rs, |r| Some(r.paramcd.to_string())),
-                text("PARAM", &rs, |r| Some(r.param.to_string())),
-                text("AVALC", &rs, |r| Some(r.avalc.clone())),
+                text("USUBJID", &rs, |r| Some(Cow::Borrowed(r.subject.as_str()))),
+                text("PARAMCD", &rs, |r| Some(Cow::Borrowed(r.paramcd))),
+                text("PARAM", &rs, |r| Some(Cow::Borrowed(r.param))),
+                text("AVALC", &rs, |r| Some(Cow::Borrowed(r.avalc.as_str()))),
                 date("ADT", &rs, |r| r.adt),
                 int("ADY", &rs, |r| r.ady.map(i64::from)),
-                text("AVISIT", &rs, |r| r.avisit.clone()),
+                text("AVISIT", &rs, |r| r.avisit.as_deref().map(Cow::Borrowed)),
                 text("ANL01FL", &rs, |r| yn(r.anl01fl)),
-                text("DERIVRUL", &rs, |r| Some(r.trace.rule.to_string())),
-                text("SRCREC", &rs, |r| Some(r.trace.sources_text())),
+                text("DERIVRUL", &rs, |r| Some(Cow::Borrowed(r.trace.rule))),
+                text("SRCREC", &rs, |r| Some(Cow::Owned(r.trace.sources_text()))),
             ],
         );
         let tt: Vec<&AdtteRow> = patients.iter().flat_map(|p| &p.adtte).collect();
@@ -445,22 +452,22 @@ impl Datasets {
             "adtte",
             vec![
                 text("STUDYID", &tt, |_| sid()),
-                text("USUBJID", &tt, |r| Some(r.subject.to_string())),
-                text("PARAMCD", &tt, |r| Some(r.paramcd.to_string())),
-                text("PARAM", &tt, |r| Some(r.param.to_string())),
+                text("USUBJID", &tt, |r| Some(Cow::Borrowed(r.subject.as_str()))),
+                text("PARAMCD", &tt, |r| Some(Cow::Borrowed(r.paramcd))),
+                text("PARAM", &tt, |r| Some(Cow::Borrowed(r.param))),
                 date("STARTDT", &tt, |r| Some(r.startdt)),
                 date("ADT", &tt, |r| Some(r.adt)),
                 float("AVAL", &tt, |r| Some(f64::from(r.aval))),
-                text("AVALU", &tt, |_| Some("DAYS".to_string())),
+                text("AVALU", &tt, |_| Some(Cow::Borrowed("DAYS"))),
                 float("AVALMO", &tt, |r| Some(r.avalmo)),
                 int("CNSR", &tt, |r| Some(i64::from(r.cnsr))),
-                text("EVNTDESC", &tt, |r| r.evntdesc.map(str::to_string)),
-                text("CNSDTDSC", &tt, |r| r.cnsdtdsc.map(str::to_string)),
-                text("SRCDOM", &tt, |r| Some(r.srcdom.to_string())),
-                text("SRCVAR", &tt, |r| Some(r.srcvar.to_string())),
+                text("EVNTDESC", &tt, |r| r.evntdesc.map(Cow::Borrowed)),
+                text("CNSDTDSC", &tt, |r| r.cnsdtdsc.map(Cow::Borrowed)),
+                text("SRCDOM", &tt, |r| Some(Cow::Borrowed(r.srcdom))),
+                text("SRCVAR", &tt, |r| Some(Cow::Borrowed(r.srcvar))),
                 int("SRCSEQ", &tt, |r| r.srcseq),
-                text("DERIVRUL", &tt, |r| Some(r.trace.rule.to_string())),
-                text("SRCREC", &tt, |r| Some(r.trace.sources_text())),
+                text("DERIVRUL", &tt, |r| Some(Cow::Borrowed(r.trace.rule))),
+                text("SRCREC", &tt, |r| Some(Cow::Owned(r.trace.sources_text()))),
             ],
         );
         let ae: Vec<&AdaeRow> = patients.iter().flat_map(|p| &p.adae).collect();
@@ -468,22 +475,22 @@ impl Datasets {
             "adae",
             vec![
                 text("STUDYID", &ae, |_| sid()),
-                text("USUBJID", &ae, |r| Some(r.subject.to_string())),
+                text("USUBJID", &ae, |r| Some(Cow::Borrowed(r.subject.as_str()))),
                 int("AESEQ", &ae, |r| Some(r.aeseq)),
-                text("AETERM", &ae, |r| Some(r.aeterm.clone())),
-                text("AEDECOD", &ae, |r| r.aedecod.clone()),
-                text("AEGRP", &ae, |r| Some(r.aegrp.to_string())),
+                text("AETERM", &ae, |r| Some(Cow::Borrowed(r.aeterm.as_str()))),
+                text("AEDECOD", &ae, |r| r.aedecod.as_deref().map(Cow::Borrowed)),
+                text("AEGRP", &ae, |r| Some(Cow::Borrowed(r.aegrp))),
                 int("ATOXGRN", &ae, |r| Some(i64::from(r.atoxgrn))),
                 date("ASTDT", &ae, |r| Some(r.astdt)),
                 date("AENDT", &ae, |r| r.aendt),
                 int("ASTDY", &ae, |r| r.astdy.map(i64::from)),
                 text("TRTEMFL", &ae, |r| yn(r.trtemfl)),
-                text("AREL", &ae, |r| r.arel.map(str::to_string)),
-                text("AEACN", &ae, |r| r.aeacn.map(str::to_string)),
-                text("AEOUT", &ae, |r| r.aeout.map(str::to_string)),
+                text("AREL", &ae, |r| r.arel.map(Cow::Borrowed)),
+                text("AEACN", &ae, |r| r.aeacn.map(Cow::Borrowed)),
+                text("AEOUT", &ae, |r| r.aeout.map(Cow::Borrowed)),
                 text("AMAXFL", &ae, |r| yn(r.amaxfl)),
                 text("AGRMAXFL", &ae, |r| yn(r.agrmaxfl)),
-                text("SRCREC", &ae, |r| Some(r.trace.sources_text())),
+                text("SRCREC", &ae, |r| Some(Cow::Owned(r.trace.sources_text()))),
             ],
         );
         Datasets {

@@ -7,11 +7,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use rwe_data::{Diagnostic, Diagnostics, Loaded, Severity, write_csv};
+use rwe_data::{Diagnostic, Diagnostics, Loaded, Severity, SubjectId, write_csv};
 use rwe_spec::{SpecError, StudySpec};
 use serde::Serialize;
 
-use crate::{Cohort, derive_cohort};
+use crate::{Cohort, derive_cohort, derive_patient};
 
 /// What a command prints and how it exits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +59,18 @@ struct Study {
     cohort: Option<Cohort>,
 }
 
-fn open(spec_path: &Path) -> Result<Study, Output> {
+/// The spec read and its records loaded and validated.
+fn load(spec_path: &Path) -> Result<(StudySpec, Loaded), Output> {
     let spec = StudySpec::from_path(spec_path).map_err(|e| match e {
         SpecError::Io { .. } | SpecError::Invalid(_) => Output::usage(format!("{e}\n")),
     })?;
-    let Loaded { data, diagnostics } =
-        rwe_data::load(&spec.input_files(), &spec.validation_params())
-            .map_err(|e| Output::usage(format!("{e}\n")))?;
+    let loaded = rwe_data::load(&spec.input_files(), &spec.validation_params())
+        .map_err(|e| Output::usage(format!("{e}\n")))?;
+    Ok((spec, loaded))
+}
+
+fn open(spec_path: &Path) -> Result<Study, Output> {
+    let (spec, Loaded { data, diagnostics }) = load(spec_path)?;
     let mut all = diagnostics;
     let cohort = if all.has_errors() {
         None
@@ -236,24 +241,26 @@ pub fn write(
     Ok(files)
 }
 
-/// `rwe explain STUDY.toml --subject ID [--endpoint EFS]`.
+/// `rwe explain STUDY.toml --subject ID [--endpoint EFS]`. Only the patient asked for is derived (a
+/// derivation depends on the patient's records alone), so explaining one patient of a large cohort costs
+/// reading the records, not deriving every patient.
 #[must_use]
 pub fn explain(spec_path: &Path, subject: &str, endpoint: Option<&str>) -> Output {
-    let study = match open(spec_path) {
+    let (spec, Loaded { data, diagnostics }) = match load(spec_path) {
         Ok(s) => s,
         Err(out) => return out,
     };
-    let Some(cohort) = study.cohort else {
+    if diagnostics.has_errors() {
         return Output {
             stdout: String::new(),
             stderr: format!(
                 "{}{}; nothing was derived\n",
-                lines(&study.diagnostics),
-                summary(&study.diagnostics)
+                lines(&diagnostics),
+                summary(&diagnostics)
             ),
             code: 1,
         };
-    };
+    }
     if let Some(e) = endpoint {
         const ENDPOINTS: [&str; 5] = ["EFS", "EFSCEN", "OS", "RFS", "DOR"];
         if !ENDPOINTS.contains(&e.to_ascii_uppercase().as_str()) {
@@ -263,18 +270,14 @@ pub fn explain(spec_path: &Path, subject: &str, endpoint: Option<&str>) -> Outpu
             ));
         }
     }
-    match cohort
-        .patients
-        .iter()
-        .find(|p| p.adsl.subject.as_str() == subject)
-    {
-        Some(p) => Output::ok(crate::explain::explain(p, endpoint)),
+    let patients = data.into_patients();
+    match patients.iter().find(|(id, _)| id.as_str() == subject) {
+        Some((_, records)) => Output::ok(crate::explain::explain(
+            &derive_patient(records, &spec),
+            endpoint,
+        )),
         None => {
-            let ids: Vec<&str> = cohort
-                .patients
-                .iter()
-                .map(|p| p.adsl.subject.as_str())
-                .collect();
+            let ids: Vec<&str> = patients.keys().map(SubjectId::as_str).collect();
             let hint = rwe_data::closest(subject, &ids)
                 .map(|c| format!(" (did you mean {c}?)"))
                 .unwrap_or_default();

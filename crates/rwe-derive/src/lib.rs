@@ -3,7 +3,8 @@
 //!
 //! Each patient is derived by [`derive_patient`], a pure function of that patient's records and the spec:
 //! no state is shared between patients, so a cohort may be derived whole, one patient at a time, or
-//! partitioned across machines, with the same rows.
+//! partitioned across machines, with the same rows. [`derive_partitioned`] derives a large cohort that
+//! way on all cores, partition by partition, without holding every derivation at once.
 //!
 //! ```
 //! use std::collections::BTreeMap;
@@ -30,6 +31,7 @@ pub use adam::{
 };
 pub use catalogue::{DERIVATIONS, Derivation};
 pub use cycles::{Cycle, cycles};
+pub use partition::{Derived, PARTITION_PATIENTS, derive_partitioned};
 pub use patient::derive_patient;
 pub use response::{MrdResult, Response};
 pub use trace::Trace;
@@ -40,6 +42,7 @@ pub mod commands;
 mod adam;
 mod cycles;
 mod explain;
+mod partition;
 mod patient;
 mod pretherapy;
 mod response;

@@ -71,7 +71,22 @@ pub fn svg_to_png(svg: &str, options: &PngOptions) -> Result<Vec<u8>, RenderErro
         Transform::from_scale(options.scale, options.scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| RenderError::PngEncode {
+    encode(pixmap).map_err(|e| RenderError::PngEncode {
         source: Box::new(e),
     })
+}
+
+/// The pixmap as PNG: what `Pixmap::encode_png` writes (straight-alpha RGBA, 8 bits, the encoder's
+/// defaults), without first copying the pixels, since the pixmap is not needed afterwards.
+fn encode(pixmap: Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let (width, height) = (pixmap.width(), pixmap.height());
+    let pixels = pixmap.take_demultiplied();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&pixels)?;
+    writer.finish()?;
+    Ok(out)
 }

@@ -26,10 +26,7 @@ const TOL_MUTED: [Colour; 9] = [
 ];
 
 /// The labels a figure colours, with their pinned colours, in order.
-fn coloured_levels(
-    spec: &StudySpec,
-    set: &AnalysisSet<'_>,
-) -> Result<Vec<ResolvedLevel>, ReportError> {
+fn coloured_levels(spec: &StudySpec, set: &AnalysisSet) -> Result<Vec<ResolvedLevel>, ReportError> {
     let mut out = Vec::new();
     for figure in &spec.figures {
         match figure {
@@ -54,7 +51,7 @@ fn coloured_levels(
                 for stage in s.stages.iter().filter(|st| st.colour) {
                     out.extend(crate::table::resolve_levels(
                         &stage.levels,
-                        &set.text(&stage.variable)?,
+                        set.text(&stage.variable)?.values(),
                     ));
                 }
             }
@@ -68,10 +65,7 @@ fn coloured_levels(
 /// # Errors
 /// [`ReportError::Render`] when more labels need a colour than the palettes hold (17), or a pinned colour
 /// is not `#RRGGBB` (the spec parser already refuses it).
-pub(crate) fn colour_map(
-    spec: &StudySpec,
-    set: &AnalysisSet<'_>,
-) -> Result<ColourMap, ReportError> {
+pub(crate) fn colour_map(spec: &StudySpec, set: &AnalysisSet) -> Result<ColourMap, ReportError> {
     let levels = coloured_levels(spec, set)?;
     let yellow = OKABE_ITO[6];
     let mut colours: Vec<Colour> = OKABE_ITO.iter().copied().filter(|&c| c != yellow).collect();

@@ -46,7 +46,7 @@ fn small(s: &Settings, n: u64) -> Option<String> {
 /// [`ReportError`] when a variable is missing or a statistic cannot be computed.
 pub(crate) fn build(
     decl: &KmDecl,
-    set: &AnalysisSet<'_>,
+    set: &AnalysisSet,
     s: &Settings,
     colours: &ColourMap,
     ard: &mut Vec<ArdRow>,

@@ -21,11 +21,11 @@
 //! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub use analysis_set::AnalysisSet;
+pub use analysis_set::{AnalysisBuilder, AnalysisPart, AnalysisSet};
 pub use ard::{ArdRow, to_csv as ard_csv, to_json as ard_json};
 pub use conventions::Settings;
 pub use error::ReportError;
-pub use outputs::{Figure, FigureModel, Outputs, analyse};
+pub use outputs::{Figure, FigureModel, Outputs, analyse, analyse_set};
 pub use provenance::{ConventionsUsed, FileDigest, Provenance, now_utc, utc_from_epoch_seconds};
 pub use reproduction::{
     ArdKey, Check, Comparison, OracleEntry, OracleError, Published, Status, appendix_table, counts,

@@ -82,19 +82,28 @@ pub struct Outputs {
 /// [`ReportError`] when a declared variable is missing from the datasets or a statistic cannot be
 /// computed (names are checked beforehand by [`crate::check_spec`]).
 pub fn analyse(spec: &StudySpec, datasets: &Datasets) -> Result<Outputs, ReportError> {
-    let set = AnalysisSet::new(datasets)?;
+    analyse_set(spec, &AnalysisSet::new(datasets)?)
+}
+
+/// Runs the analyses a spec declares on a study population (built, for a large cohort, part by part as
+/// it was derived: [`AnalysisSet::from_parts`]).
+///
+/// # Errors
+/// [`ReportError`] when a declared variable is missing from the datasets or a statistic cannot be
+/// computed (names are checked beforehand by [`crate::check_spec`]).
+pub fn analyse_set(spec: &StudySpec, set: &AnalysisSet) -> Result<Outputs, ReportError> {
     let settings = Settings::new(&spec.conventions)?;
-    let colours: ColourMap = colours::colour_map(spec, &set)?;
+    let colours: ColourMap = colours::colour_map(spec, set)?;
     let mut ard = Vec::new();
     let mut tables = Vec::with_capacity(spec.tables.len());
     for decl in &spec.tables {
-        tables.push(table::build(decl, &set, &settings, &mut ard)?);
+        tables.push(table::build(decl, set, &settings, &mut ard)?);
     }
     let mut figures = Vec::new();
     for decl in &spec.figures {
         match decl {
             FigureDecl::Km(k) => {
-                let built = km_figure::build(k, &set, &settings, &colours, &mut ard)?;
+                let built = km_figure::build(k, set, &settings, &colours, &mut ard)?;
                 built.figure.validate()?;
                 figures.push(Figure {
                     id: k.id.clone(),
@@ -104,7 +113,7 @@ pub fn analyse(spec: &StudySpec, datasets: &Datasets) -> Result<Outputs, ReportE
                 });
             }
             FigureDecl::Sankey(s) => {
-                for panel in treatment_patterns::build(s, &set, &settings, &colours, &mut ard)? {
+                for panel in treatment_patterns::build(s, set, &settings, &colours, &mut ard)? {
                     figures.push(Figure {
                         id: panel.figure.id.clone(),
                         model: FigureModel::Sankey(panel.figure),

@@ -17,13 +17,16 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use rwe_data::{Diagnostic, Diagnostics, ReadError, Severity};
-use rwe_derive::{Datasets, derive_cohort};
+use std::io::Write as _;
+
+use rwe_data::{Diagnostic, Diagnostics, ParquetWriter, ReadError, Severity};
+use rwe_derive::{Datasets, Derived, derive_partitioned};
 use rwe_render::{DocxOptions, PngOptions, RenderError, svg_to_png};
 use rwe_spec::{SpecError, StudySpec};
 
+use crate::analysis_set::{AnalysisBuilder, AnalysisPart, AnalysisSet};
 use crate::error::ReportError;
-use crate::outputs::{Outputs, analyse};
+use crate::outputs::{Outputs, analyse_set};
 use crate::provenance::{self, Provenance};
 use crate::{ard, check_spec, folder, methods, page, reproduction};
 
@@ -196,13 +199,13 @@ fn render(
     }
     let mut svgs = Vec::with_capacity(outputs.figures.len());
     for f in &outputs.figures {
-        let svg = f.to_svg(&outputs.settings)?;
-        files.push((
-            format!("figures/{}.png", f.id),
-            svg_to_png(&svg, &PngOptions::default())?,
-        ));
+        svgs.push(f.to_svg(&outputs.settings)?);
+    }
+    for (f, png) in outputs.figures.iter().zip(rasterise(&svgs)) {
+        files.push((format!("figures/{}.png", f.id), png?));
+    }
+    for (f, svg) in outputs.figures.iter().zip(&svgs) {
         files.push((format!("figures/{}.svg", f.id), svg.clone().into_bytes()));
-        svgs.push(svg);
     }
     let csv = ard::to_csv(&outputs.ard).map_err(|e| RunError::Io {
         path: "ard/ard.csv".into(),
@@ -251,6 +254,33 @@ fn render(
     Ok(files)
 }
 
+/// Every SVG as PNG, in order, drawn on all cores (rasterising is most of the time of a small study).
+fn rasterise(svgs: &[String]) -> Vec<Result<Vec<u8>, RenderError>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_thread = svgs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = svgs
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|svg| svg_to_png(svg, &PngOptions::default()))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(pngs) => pngs,
+                // A panic while drawing is a bug; it is passed on as it is.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 /// Reads the oracle and compares it with the ARD, printing through the report's formatter.
 fn reproduction(path: &Path, outputs: &Outputs) -> Result<Vec<reproduction::Comparison>, RunError> {
     let text = std::fs::read_to_string(path).map_err(|source| RunError::Io {
@@ -268,37 +298,124 @@ fn reproduction(path: &Path, outputs: &Outputs) -> Result<Vec<reproduction::Comp
     ))
 }
 
-fn write_files(dir: &Path, files: &[File], datasets: &Datasets) -> Result<Vec<PathBuf>, RunError> {
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| RunError::Io { path, source }
-    };
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + use<> {
+    let path = path.display().to_string();
+    move |source| RunError::Io { path, source }
+}
+
+fn write_files(dir: &Path, files: &[File]) -> Result<Vec<PathBuf>, RunError> {
     let mut written = Vec::new();
-    for sub in ["tables", "figures", "ard", "data"] {
-        let d = dir.join(sub);
-        std::fs::create_dir_all(&d).map_err(io(&d))?;
-    }
     for (name, bytes) in files {
         let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        std::fs::write(&path, bytes).map_err(io_error(&path))?;
         written.push(path);
     }
-    for (name, table) in datasets.named() {
-        let csv = dir.join("data").join(format!("{name}.csv"));
-        rwe_data::write_csv(&csv, table).map_err(|e| RunError::Io {
-            path: csv.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-        written.push(csv);
-        let pq = dir.join("data").join(format!("{name}.parquet"));
-        rwe_data::write_parquet(&pq, table).map_err(|e| RunError::Io {
-            path: pq.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-        written.push(pq);
-    }
-    written.sort();
     Ok(written)
+}
+
+/// One analysis dataset being written as `data/NAME.csv` and `data/NAME.parquet`, partition by partition.
+struct DatasetFiles {
+    csv_path: PathBuf,
+    csv: std::io::BufWriter<std::fs::File>,
+    parquet_path: PathBuf,
+    parquet: ParquetWriter,
+}
+
+impl DatasetFiles {
+    /// Creates both files with the columns of `like`; the CSV file gets its header.
+    fn create(data: &Path, name: &str, like: &rwe_data::Table) -> Result<DatasetFiles, RunError> {
+        let csv_path = data.join(format!("{name}.csv"));
+        let file = std::fs::File::create(&csv_path).map_err(io_error(&csv_path))?;
+        let mut csv = std::io::BufWriter::new(file);
+        rwe_data::write_csv_header(&mut csv, like).map_err(io_error(&csv_path))?;
+        let parquet_path = data.join(format!("{name}.parquet"));
+        let parquet = ParquetWriter::create(&parquet_path, like).map_err(|e| RunError::Io {
+            path: parquet_path.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        Ok(DatasetFiles {
+            csv_path,
+            csv,
+            parquet_path,
+            parquet,
+        })
+    }
+
+    /// Appends one partition: its records already printed as CSV, and the table for Parquet.
+    fn append(&mut self, csv: &[u8], table: &rwe_data::Table) -> Result<(), RunError> {
+        self.csv.write_all(csv).map_err(io_error(&self.csv_path))?;
+        let path = &self.parquet_path;
+        self.parquet.write(table).map_err(|e| RunError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e),
+        })
+    }
+
+    /// Closes both files; their paths.
+    fn finish(self) -> Result<[PathBuf; 2], RunError> {
+        let DatasetFiles {
+            csv_path,
+            mut csv,
+            parquet_path,
+            parquet,
+        } = self;
+        csv.flush().map_err(io_error(&csv_path))?;
+        parquet.finish().map_err(|e| RunError::Io {
+            path: parquet_path.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        Ok([csv_path, parquet_path])
+    }
+}
+
+/// What the derivation of a partition is turned into on its worker thread: the datasets (for Parquet),
+/// their records printed as CSV, and what the analyses keep of them.
+type Partition = (Datasets, [Vec<u8>; 4], AnalysisPart);
+
+/// Derives the cohort partition by partition on all cores, writing the analysis datasets into
+/// `dir/data` as each partition is done and keeping only what the analyses read.
+fn derive_into(
+    dir: &Path,
+    spec: &StudySpec,
+    data: rwe_data::StudyData,
+) -> Result<(AnalysisSet, Derived, Vec<PathBuf>), RunError> {
+    let data_dir = dir.join("data");
+    let mut files: Option<Vec<DatasetFiles>> = None;
+    let mut analysis = AnalysisBuilder::default();
+    let partition = |datasets: Datasets| -> Result<Partition, RunError> {
+        let part = AnalysisPart::new(&datasets)?;
+        let mut csv: [Vec<u8>; 4] = Default::default();
+        for ((name, table), out) in datasets.named().into_iter().zip(&mut csv) {
+            rwe_data::write_csv_rows(&mut *out, table).map_err(|source| RunError::Io {
+                path: data_dir.join(format!("{name}.csv")).display().to_string(),
+                source,
+            })?;
+        }
+        Ok((datasets, csv, part))
+    };
+    let derived = derive_partitioned(data, spec, partition, |done| {
+        let (datasets, csv, part) = done?;
+        let named = datasets.named();
+        let files = match &mut files {
+            Some(f) => f,
+            None => files.insert(
+                named
+                    .iter()
+                    .map(|(name, table)| DatasetFiles::create(&data_dir, name, table))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        for ((f, (_, table)), bytes) in files.iter_mut().zip(named).zip(&csv) {
+            f.append(bytes, table)?;
+        }
+        analysis.push(part);
+        Ok::<(), RunError>(())
+    })?;
+    let mut written = Vec::new();
+    for f in files.into_iter().flatten() {
+        written.extend(f.finish()?);
+    }
+    Ok((analysis.finish(), derived, written))
 }
 
 /// Runs the whole pipeline and writes the report folder, calling `progress` as each stage starts.
@@ -324,52 +441,73 @@ pub fn run(
         path: spec_path.display().to_string(),
         source,
     })?;
-    let loaded = rwe_data::load(&spec.input_files(), &spec.validation_params())?;
+    // The inputs' digests are computed on another core while the records are read (both read every
+    // input file; the digests are reported only when the records are valid).
+    let (loaded, inputs) = std::thread::scope(|scope| {
+        let digests = scope.spawn(|| provenance::input_digests(&spec));
+        let loaded = rwe_data::load(&spec.input_files(), &spec.validation_params());
+        let inputs = match digests.join() {
+            Ok(d) => d,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (loaded, inputs)
+    });
+    let loaded = loaded?;
     let mut diagnostics = loaded.diagnostics;
     if diagnostics.has_errors() {
         return Err(RunError::Invalid(diagnostics));
     }
-    let inputs = provenance::input_digests(&spec).map_err(|(path, source)| RunError::Io {
+    let inputs = inputs.map_err(|(path, source)| RunError::Io {
         path: path.display().to_string(),
         source,
     })?;
 
-    progress(Stage::Derive);
-    let cohort = derive_cohort(loaded.data, &spec);
-    diagnostics.extend(cohort.diagnostics.iter().cloned());
-    diagnostics.sort();
-    let datasets = cohort.datasets(&spec.study.id);
-
-    progress(Stage::Analyse);
-    let outputs = analyse(&spec, &datasets)?;
-
-    progress(Stage::Render);
-    let provenance = Provenance {
-        rwe_version: env!("CARGO_PKG_VERSION").to_string(),
-        study: spec.study.id.clone(),
-        data_cutoff: spec.study.data_cutoff.to_string(),
-        spec: spec_digest,
-        inputs,
-        patients: outputs.patients,
-        excluded: outputs.excluded,
-        conventions: provenance::conventions_used(
-            &outputs.settings,
-            spec.conventions.small_cell_min,
-        ),
-        run_time: options.run_time.clone().unwrap_or_else(provenance::now_utc),
-    };
-    let files = render(&spec, &outputs, &diagnostics, &provenance)?;
-
-    progress(Stage::Write);
     let out = options
         .out
         .clone()
         .unwrap_or_else(|| default_out(spec_path));
-    let written = folder::write_atomically(&out, |dir| write_files(dir, &files, &datasets))?;
+    let mut patients = 0;
+    let written = folder::write_atomically(&out, |dir| {
+        for sub in ["tables", "figures", "ard", "data"] {
+            let d = dir.join(sub);
+            std::fs::create_dir_all(&d).map_err(io_error(&d))?;
+        }
+        progress(Stage::Derive);
+        let (set, derived, mut written) = derive_into(dir, &spec, loaded.data)?;
+        diagnostics.extend(derived.diagnostics);
+        diagnostics.sort();
+
+        progress(Stage::Analyse);
+        let outputs = analyse_set(&spec, &set)?;
+        drop(set);
+
+        progress(Stage::Render);
+        let provenance = Provenance {
+            rwe_version: env!("CARGO_PKG_VERSION").to_string(),
+            study: spec.study.id.clone(),
+            data_cutoff: spec.study.data_cutoff.to_string(),
+            spec: spec_digest,
+            inputs,
+            patients: outputs.patients,
+            excluded: outputs.excluded,
+            conventions: provenance::conventions_used(
+                &outputs.settings,
+                spec.conventions.small_cell_min,
+            ),
+            run_time: options.run_time.clone().unwrap_or_else(provenance::now_utc),
+        };
+        let files = render(&spec, &outputs, &diagnostics, &provenance)?;
+        patients = outputs.patients;
+
+        progress(Stage::Write);
+        written.extend(write_files(dir, &files)?);
+        written.sort();
+        Ok(written)
+    })?;
     Ok(RunSummary {
         out,
         files: written,
         diagnostics,
-        patients: outputs.patients,
+        patients,
     })
 }

@@ -28,7 +28,10 @@ pub(crate) struct ResolvedLevel {
 }
 
 /// The declared levels in order, then the values present that no level lists, sorted.
-pub(crate) fn resolve_levels(declared: &[Level], present: &[Option<String>]) -> Vec<ResolvedLevel> {
+pub(crate) fn resolve_levels<'p>(
+    declared: &[Level],
+    present: impl IntoIterator<Item = &'p str>,
+) -> Vec<ResolvedLevel> {
     let mut levels: Vec<ResolvedLevel> = declared
         .iter()
         .map(|l| ResolvedLevel {
@@ -38,9 +41,7 @@ pub(crate) fn resolve_levels(declared: &[Level], present: &[Option<String>]) -> 
         })
         .collect();
     let mut extra: Vec<&str> = present
-        .iter()
-        .flatten()
-        .map(String::as_str)
+        .into_iter()
         .filter(|v| !declared.iter().any(|l| l.values.contains(v)))
         .collect();
     extra.sort_unstable();
@@ -55,13 +56,13 @@ pub(crate) fn resolve_levels(declared: &[Level], present: &[Option<String>]) -> 
 
 /// The levels of a split: the declared ones only, or every value present in the study population, sorted.
 pub(crate) fn split_levels(
-    set: &AnalysisSet<'_>,
+    set: &AnalysisSet,
     split: &Split,
 ) -> Result<Vec<ResolvedLevel>, ReportError> {
     if split.levels.is_empty() {
-        Ok(resolve_levels(&[], &set.text(&split.variable)?))
+        Ok(resolve_levels(&[], set.text(&split.variable)?.values()))
     } else {
-        Ok(resolve_levels(&split.levels, &[]))
+        Ok(resolve_levels(&split.levels, []))
     }
 }
 
@@ -83,9 +84,9 @@ impl Place {
 }
 
 /// The state of one table being built.
-struct Builder<'a, 's> {
+struct Builder<'a> {
     decl: &'a TableDecl,
-    set: &'a AnalysisSet<'s>,
+    set: &'a AnalysisSet,
     s: &'a Settings,
     ard: ArdSink<'a>,
     columns: Vec<Vec<usize>>,
@@ -109,7 +110,7 @@ fn pct(n: u64, d: u64) -> Option<f64> {
     (d > 0).then(|| 100.0 * n as f64 / d as f64)
 }
 
-impl<'a, 's> Builder<'a, 's> {
+impl<'a> Builder<'a> {
     fn f(&self) -> &Formatter {
         &self.s.formatter
     }
@@ -232,38 +233,57 @@ impl<'a, 's> Builder<'a, 's> {
         place: &Place,
     ) -> Result<(), ReportError> {
         let id = self.row_id(place.id.as_deref(), variable.to_string());
-        let raw = self.set.text(variable)?;
-        let values: Vec<Option<String>> = raw
-            .into_iter()
-            .map(|v| v.filter(|x| !missing.contains(x)))
-            .collect();
+        let values = self.set.text(variable)?;
+        let counted = |v: &str| !missing.iter().any(|m| m == v);
         // Undeclared values and the Missing row come from the patients of the row's columns only.
-        let in_row: Vec<Option<String>> = self
+        let mut in_row = vec![false; values.values().count() + 1];
+        for (patients, _) in self
             .columns
             .iter()
             .zip(&place.active)
             .filter(|(_, on)| **on)
-            .flat_map(|(patients, _)| patients.iter().map(|&p| values[p].clone()))
-            .collect();
-        let levels = resolve_levels(levels, &in_row);
-        let any_missing = in_row.iter().any(Option::is_none);
+        {
+            for &p in patients {
+                in_row[values.code(p)] = true;
+            }
+        }
+        let present = values
+            .values()
+            .enumerate()
+            .filter(|&(k, v)| in_row[k + 1] && counted(v))
+            .map(|(_, v)| v);
+        let levels = resolve_levels(levels, present);
+        // A value listed as missing counts in the missing row, as an empty one does.
+        let any_missing = in_row[0]
+            || values
+                .values()
+                .enumerate()
+                .any(|(k, v)| in_row[k + 1] && !counted(v));
         let mut labels: Vec<String> = levels.iter().map(|l| l.label.clone()).collect();
         if any_missing {
             labels.push(MISSING.to_string());
         }
+        // The row of each value: a level's, none (a value no level collects), or the missing row.
+        let missing_row = labels.len() - 1;
+        let row_of: Vec<Option<usize>> = values
+            .by_code(|v| {
+                if counted(v) {
+                    levels.iter().position(|l| l.values.contains(v))
+                } else {
+                    Some(missing_row)
+                }
+            })
+            .into_iter()
+            .map(|r| r.unwrap_or(Some(missing_row)))
+            .collect();
         let counts: Vec<Vec<u64>> = self
             .columns
             .iter()
             .map(|patients| {
                 let mut n = vec![0u64; labels.len()];
                 for &p in patients {
-                    match &values[p] {
-                        Some(v) => {
-                            if let Some(i) = levels.iter().position(|l| l.values.contains(v)) {
-                                n[i] += 1;
-                            }
-                        }
-                        None => n[labels.len() - 1] += 1,
+                    if let Some(i) = row_of[values.code(p)] {
+                        n[i] += 1;
                     }
                 }
                 n
@@ -289,7 +309,7 @@ impl<'a, 's> Builder<'a, 's> {
             .map(|patients| {
                 let yes = patients
                     .iter()
-                    .filter(|&&p| values[p].as_deref() == Some(value))
+                    .filter(|&&p| values.get(p) == Some(value))
                     .count() as u64;
                 vec![yes, patients.len() as u64 - yes]
             })
@@ -421,7 +441,7 @@ impl<'a, 's> Builder<'a, 's> {
             let eligible = self.set.select_within(patients, filter)?;
             let (mut n, mut d) = (0u64, 0u64);
             for p in eligible {
-                match values[p].as_deref() {
+                match values.get(p) {
                     Some(v) if !exclude.iter().any(|x| x == v) => {
                         d += 1;
                         if success.contains(v) {
@@ -695,7 +715,7 @@ fn stat_name(s: SurvivalStat) -> &'static str {
 /// [`ReportError`] when a variable is missing from the datasets or a statistic cannot be computed.
 pub(crate) fn build(
     decl: &TableDecl,
-    set: &AnalysisSet<'_>,
+    set: &AnalysisSet,
     s: &Settings,
     ard: &mut Vec<ArdRow>,
 ) -> Result<Table, ReportError> {
@@ -817,7 +837,7 @@ pub(crate) fn build(
 
 /// The header rows: column groups (when any), labels with the stub, and the numbers of patients; an ADAE
 /// table puts the grade categories under each column.
-fn header(b: &mut Builder<'_, '_>) -> Result<Vec<Vec<HeaderCell>>, ReportError> {
+fn header(b: &mut Builder<'_>) -> Result<Vec<Vec<HeaderCell>>, ReportError> {
     let decl = b.decl;
     let per = if decl.dataset == TableDataset::Adae {
         decl.grades.len().max(1)

@@ -5,6 +5,8 @@
 //! counts below k print as `<k` (ribbon widths still show their size: the spec can merge small levels), and
 //! the path table hides small paths with complementary suppression against its total.
 
+use std::collections::BTreeMap;
+
 use rwe_render::{ColourMap, Formatter, PathCount, SankeyFigure, SankeyNode, SankeyStage, Table};
 use rwe_spec::SankeyDecl;
 
@@ -43,7 +45,7 @@ fn slug(value: &str) -> String {
 /// [`ReportError`] when a variable is missing or the figure is invalid.
 pub(crate) fn build(
     decl: &SankeyDecl,
-    set: &AnalysisSet<'_>,
+    set: &AnalysisSet,
     s: &Settings,
     colours: &ColourMap,
     ard: &mut Vec<ArdRow>,
@@ -53,8 +55,15 @@ pub(crate) fn build(
     let mut stage_levels: Vec<Vec<ResolvedLevel>> = Vec::with_capacity(decl.stages.len());
     for stage in &decl.stages {
         let values = set.text(&stage.variable)?;
-        stage_levels.push(resolve_levels(&stage.levels, &values));
-        stage_values.push(values);
+        let levels = resolve_levels(&stage.levels, values.values());
+        // The node of each value (by code), if a level collects it.
+        let node_of: Vec<Option<usize>> = values
+            .by_code(|v| levels.iter().position(|l| l.values.contains(v)))
+            .into_iter()
+            .map(Option::flatten)
+            .collect();
+        stage_levels.push(levels);
+        stage_values.push((values, node_of));
     }
     let panels: Vec<(String, String, Vec<usize>)> = match &decl.panels {
         None => vec![(decl.id.clone(), String::new(), patients)],
@@ -85,14 +94,11 @@ pub(crate) fn build(
             ArdSink::new(ard, &id).count(&at, "n", 0, None);
             continue;
         }
-        let mut paths: Vec<PathCount> = Vec::new();
+        let mut counts: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
         for &p in &members {
             let mut nodes = Vec::new();
-            for (values, levels) in stage_values.iter().zip(&stage_levels) {
-                let found = values[p]
-                    .as_deref()
-                    .and_then(|v| levels.iter().position(|l| l.values.contains(v)));
-                match found {
+            for (values, node_of) in &stage_values {
+                match node_of[values.code(p)] {
                     Some(i) => nodes.push(i),
                     None => break,
                 }
@@ -100,12 +106,13 @@ pub(crate) fn build(
             if nodes.is_empty() {
                 continue;
             }
-            match paths.iter_mut().find(|x| x.nodes == nodes) {
-                Some(x) => x.count += 1,
-                None => paths.push(PathCount { nodes, count: 1 }),
-            }
+            *counts.entry(nodes).or_insert(0) += 1;
         }
-        paths.sort_by(|a, b| a.nodes.cmp(&b.nodes));
+        // In node order, as the figure lists them.
+        let paths: Vec<PathCount> = counts
+            .into_iter()
+            .map(|(nodes, count)| PathCount { nodes, count })
+            .collect();
         let stages: Vec<SankeyStage> = decl
             .stages
             .iter()

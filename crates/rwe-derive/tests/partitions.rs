@@ -1,0 +1,103 @@
+//! A cohort derived in partitions on all cores gives the rows and warnings of the cohort derived whole:
+//! the partitions' datasets, end to end, are the whole datasets, in subject order.
+
+// Test helpers outside #[test] functions may unwrap too: a failure is a broken fixture.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use rwe_data::{StudyData, Table, write_csv_header, write_csv_rows, write_csv_to};
+use rwe_derive::{Datasets, PARTITION_PATIENTS, derive_cohort, derive_partitioned};
+use rwe_spec::StudySpec;
+
+/// A synthetic cohort of `n` patients written by rwe-synth, read and validated.
+fn cohort(n: usize) -> (StudySpec, StudyData, PathBuf) {
+    let dir =
+        std::env::temp_dir().join(format!("rwe-derive-partitions-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    rwe_synth::synth(n, 7, &dir, &mut |_| {}).unwrap();
+    let spec = StudySpec::from_path(&dir.join("study.toml")).unwrap();
+    let loaded = rwe_data::load(&spec.input_files(), &spec.validation_params()).unwrap();
+    assert!(!loaded.diagnostics.has_errors());
+    (spec, loaded.data, dir)
+}
+
+fn csv(table: &Table) -> String {
+    let mut out = Vec::new();
+    write_csv_to(&mut out, table).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn partitions_end_to_end_are_the_whole_cohort() {
+    // Three partitions, the last one short.
+    let n = 2 * PARTITION_PATIENTS + 37;
+    let (spec, data, dir) = cohort(n);
+    let whole = derive_cohort(data.clone(), &spec);
+    let expected = whole.datasets(&spec.study.id);
+
+    let mut parts: Vec<Datasets> = Vec::new();
+    let derived = derive_partitioned(
+        data,
+        &spec,
+        |d| d,
+        |d| {
+            parts.push(d);
+            Ok::<(), ()>(())
+        },
+    )
+    .unwrap();
+    assert_eq!(derived.patients, n);
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[2].adsl.n_rows(), 37);
+    assert_eq!(derived.diagnostics, whole.diagnostics);
+
+    for (k, (name, table)) in expected.named().into_iter().enumerate() {
+        let mut joined = Vec::new();
+        write_csv_header(&mut joined, table).unwrap();
+        for p in &parts {
+            write_csv_rows(&mut joined, p.named()[k].1).unwrap();
+        }
+        assert!(
+            String::from_utf8(joined).unwrap() == csv(table),
+            "{name}: the partitions end to end differ from the whole dataset"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_error_of_the_sink_stops_the_derivation() {
+    let (spec, data, dir) = cohort(PARTITION_PATIENTS + 1);
+    let mut seen = 0;
+    let err = derive_partitioned(
+        data,
+        &spec,
+        |d| d.adsl.n_rows(),
+        |rows| {
+            seen += 1;
+            if seen == 1 { Err(rows) } else { Ok(()) }
+        },
+    )
+    .unwrap_err();
+    assert_eq!((err, seen), (PARTITION_PATIENTS, 1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_patient_is_one_empty_partition() {
+    let (spec, _, dir) = cohort(1);
+    let mut rows = Vec::new();
+    let derived = derive_partitioned(
+        StudyData::default(),
+        &spec,
+        |d| d.adsl.n_rows(),
+        |n| {
+            rows.push(n);
+            Ok::<(), ()>(())
+        },
+    )
+    .unwrap();
+    assert_eq!((derived.patients, rows), (0, vec![0]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
