@@ -836,13 +836,16 @@ fn assign_adverse_events(people: &mut [Archetype]) {
     }
 }
 
+/// One cell of [`PRE_THERAPY`]: population, Ph-positive, in CR at the start, and the counts dealt.
+type PreTherapyCell = (Population, bool, bool, &'static [(PreTherapy, usize)]);
+
 /// Therapy before blinatumomab by population, Ph status and CR at the start (the paper's "concurrent
 /// therapies" text): ND Ph− 22 low-intensity prephase (10 in CR at the start) and 10 intensive
 /// chemotherapy (all in CR); ND Ph+ 15 TKI with a low-intensity prephase (12 in CR) and 6 TKI with
 /// chemotherapy (all in CR); R/R Ph− 14 blinatumomab directly at relapse, 13 low-intensity (4 in CR) and
 /// 8 intensive (7 in CR); R/R Ph+ 5 directly at relapse, 2 low-intensity with a TKI and 1 hyper-CVAD with a
 /// TKI (all 3 in CR). Low-dose chemotherapy before blinatumomab: 37 ND + 15 R/R = 52.
-const PRE_THERAPY: [(Population, bool, bool, &[(PreTherapy, usize)]); 8] = {
+const PRE_THERAPY: [PreTherapyCell; 8] = {
     use PreTherapy::*;
     [
         (Population::Nd, false, true, &[(Low, 10), (High, 10)]),

@@ -370,7 +370,10 @@ fn run_writes_the_reproduction_appendix() {
         assert_eq!((&row[4], &row[5]), (computed, "match"), "reproduction {id}");
     }
     let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
-    let at = |text: &str| html.find(text).unwrap_or_else(|| panic!("report.html has no {text}"));
+    let at = |text: &str| {
+        html.find(text)
+            .unwrap_or_else(|| panic!("report.html has no {text}"))
+    };
     assert!(
         at("<h2>Table S1.") > at("<h2>Event-free survival by CR status"),
         "supplementary tables come after the figures"
