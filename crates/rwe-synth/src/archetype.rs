@@ -1,9 +1,10 @@
 //! The seed study's 96 patients as an explicit table of archetypes.
 //!
-//! Every published count (Tables 1-3, the treatment-pattern text) is built in by construction: each
-//! attribute is dealt from a list of exact counts, and the survival times are laid out so that the
-//! Kaplan-Meier risk sets reproduce the published 1-year rates (see the comments at each tier). Nothing here
-//! is random; dates and lab values are drawn later from a seeded generator.
+//! Every published count (Tables 1-3, the treatment-pattern text) is built in by construction: what the
+//! survival, response and treatment-pattern numbers fix is written out per patient in [`SEED`], with the
+//! Kaplan-Meier risk sets that reproduce the published rates, medians and intervals; every other attribute
+//! is dealt from a list of exact counts. Nothing here is random; dates and lab values are drawn later from
+//! a seeded generator.
 
 /// Population: newly diagnosed (frontline) or relapsed/refractory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +51,6 @@ impl Setting {
             Setting::FlInduction | Setting::FlConsolidation | Setting::FlUnknown => Population::Nd,
             _ => Population::Rr,
         }
-    }
-
-    fn is_consolidation(self) -> bool {
-        matches!(self, Setting::FlConsolidation | Setting::RrConsolidation)
     }
 }
 
@@ -112,6 +109,15 @@ pub enum PreTherapy {
     HighTki,
 }
 
+/// One subsequent therapy and its study day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// The therapy.
+    pub therapy: Therapy,
+    /// Study day of the procedure or of the first dose (day 1 = first infusion).
+    pub day: i32,
+}
+
 /// The one adverse event of a patient with any (Table 3: one row per patient).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AdverseEvent {
@@ -163,8 +169,8 @@ pub struct Archetype {
     pub relapse_day: Option<i32>,
     /// Death, if any (its day equals `followup`).
     pub death: Option<Death>,
-    /// Subsequent therapies in order.
-    pub path: Vec<Therapy>,
+    /// Subsequent therapies in order, with their study days.
+    pub path: Vec<Step>,
     /// The adverse event, if any.
     pub adverse_event: Option<AdverseEvent>,
     /// CNS leukaemia at baseline.
@@ -228,176 +234,364 @@ pub fn spread(n: usize, counts: &[usize]) -> Vec<usize> {
     out
 }
 
-/// The skeleton of one patient: setting, Ph, follow-up and EFS/OS events.
-struct Skeleton {
+/// One row of [`SEED`]: what the published survival, response and treatment-pattern numbers fix for one
+/// patient. Everything else (sex, age, labs, genetics, history, adverse events, therapy before
+/// blinatumomab) is dealt afterwards from the published counts.
+struct Row {
     setting: Setting,
     ph_positive: bool,
     response: Response,
     followup: i32,
+    prior_lines: u32,
+    cycles: u32,
+    cycle1_days: i32,
+    stop_reason: &'static str,
     relapse_day: Option<i32>,
-    death: Option<Death>,
+    death_cause: Option<&'static str>,
+    mrd_after: Option<MrdAfter>,
+    path: &'static [(Therapy, i32)],
 }
 
-fn sk(setting: Setting, response: Response, followup: i32) -> Skeleton {
-    Skeleton {
+const POS: bool = true;
+const NEG: bool = false;
+
+/// A row with one completed cycle, no event, no subsequent therapy and MRD negative after the start
+/// (missing for non-responders).
+const fn p(setting: Setting, ph_positive: bool, response: Response, followup: i32) -> Row {
+    Row {
         setting,
-        ph_positive: false,
+        ph_positive,
         response,
         followup,
+        prior_lines: 0,
+        cycles: 1,
+        cycle1_days: 28,
+        stop_reason: "COMPLETED",
         relapse_day: None,
-        death: None,
+        death_cause: None,
+        mrd_after: None,
+        path: &[],
     }
 }
 
-/// A tier of newly diagnosed patients: the first `ph_negative` entries are Ph−.
-fn nd_tier(
-    out: &mut Vec<Skeleton>,
-    mut first: Vec<Skeleton>,
-    days: &[i32],
-    settings: [(Setting, usize); 3],
-    ph_negative: usize,
-) {
-    let mut k = 0;
-    for (setting, n) in settings {
-        for _ in 0..n {
-            let response = if setting == Setting::FlConsolidation {
-                Response::InCr
-            } else {
-                Response::Cr
-            };
-            first.push(sk(setting, response, days[k]));
-            k += 1;
-        }
+impl Row {
+    const fn lines(mut self, n: u32) -> Self {
+        self.prior_lines = n;
+        self
     }
-    for (i, mut s) in first.into_iter().enumerate() {
-        s.ph_positive = i >= ph_negative;
-        out.push(s);
+    const fn cycles(mut self, n: u32) -> Self {
+        self.cycles = n;
+        self
+    }
+    /// Stopped during cycle 1 after `days` of infusion.
+    const fn stop(mut self, days: i32, reason: &'static str) -> Self {
+        self.cycle1_days = days;
+        self.stop_reason = reason;
+        self
+    }
+    const fn relapse(mut self, day: i32) -> Self {
+        self.relapse_day = Some(day);
+        self
+    }
+    /// Died on the follow-up day.
+    const fn death(mut self, cause: &'static str) -> Self {
+        self.death_cause = Some(cause);
+        self
+    }
+    const fn mrd(mut self, mrd: MrdAfter) -> Self {
+        self.mrd_after = Some(mrd);
+        self
+    }
+    const fn path(mut self, path: &'static [(Therapy, i32)]) -> Self {
+        self.path = path;
+        self
     }
 }
 
-/// Newly diagnosed: 53 patients in four follow-up tiers. EFS events: a relapse on day 200 (FL consolidation,
-/// Ph−; 26 ND, 15 Ph−, 15 FL consolidation at risk) and a transplant-related death on day 300 (FL unknown,
-/// Ph−; 18 ND, 9 Ph− at risk): ND 1-year EFS (25/26)(17/18) = 90.8 %, Ph− (14/15)(8/9) = 83.0 %, Ph+ 100 %,
-/// FL consolidation 14/15 = 93.3 %.
-fn newly_diagnosed() -> Vec<Skeleton> {
+/// The seed study's 96 patients. Days are study days (day 1 = first infusion); the follow-up is the day
+/// of last contact or death. The layout reproduces, with the engine's definitions, every consistent
+/// published count and these Kaplan-Meier structures (months of 30.4375 days, 1 year = day 365):
+///
+/// - EFS, newly diagnosed: a relapse on day 200 (E1, the consolidation patient not in CR at the start;
+///   26 ND, 15 Ph−, 15 consolidation at risk) and a transplant-related death (E2; 18 ND, 9 Ph− at risk):
+///   90.8 %, Ph− 83.0 %, Ph+ 100 %, consolidation 14/15 = 93.3 %. E1's RFS runs from its CR on day 28, with
+///   16 consolidation patients at risk: RFS 15/16 = 93.8 %.
+/// - EFS, R/R consolidation: relapses with 12, 8 and 6 at risk (66.8 %); the first is the one Ph+ EFS event
+///   of the cohort (day 119, 14 Ph+ at risk: 92.9 %; 10 at risk when censored at HSCT/CAR-T: median
+///   NR (3.9, NE)). No R/R Ph+ or re-induction patient is event-free past day 365 (rates NE).
+/// - RFS, R/R re-induction with ≥ 2 prior lines: 3 responders, relapses 30 and 82 days after CR:
+///   median 2.7 (1.0, NE) months.
+/// - EFS censored at HSCT/CAR-T, Ph−: after the 14 day-1 failures, events with 52, 39, 21, 19, 16 and 4 at
+///   risk: 48.0 % (18.4, 72.7), the published (18.5, 72.6) within 0.1.
+/// - OS, R/R: 1 year 70.9 % (50, 84), re-induction 69.9 %, consolidation 7/8 = 87.5 %; follow-up
+///   median 205 (15-652) days.
+///
+/// The R/R EFS and its Ph− stratum cannot reach the published 55.1 % and 49.9 % with 14 day-1 failures
+/// (I-27); the layout keeps everything else.
+#[rustfmt::skip]
+const SEED: [Row; 96] = {
+    use MrdAfter::*;
+    use Response::*;
     use Setting::*;
-    let mut out = Vec::new();
-    // Tier A, follow-up < 200 days: 27 patients, 17 Ph−.
-    let a: Vec<i32> = (0..27).map(|i| 40 + 6 * i).collect();
-    nd_tier(
-        &mut out,
-        vec![],
-        &a,
-        [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 24)],
-        17,
-    );
-    // Tier B, 200 to < 300 days: 8 patients (the day-200 relapse first), 6 Ph−.
-    let mut e1 = sk(FlConsolidation, Response::InCr, 330);
-    e1.relapse_day = Some(200);
-    let b = [210, 225, 240, 255, 270, 280, 290];
-    nd_tier(
-        &mut out,
-        vec![e1],
-        &b,
-        [(FlInduction, 1), (FlUnknown, 2), (FlConsolidation, 4)],
-        6,
-    );
-    // Tier C, 300 to < 365 days: 10 patients (the day-300 death first), 5 Ph−.
-    let mut e2 = sk(FlUnknown, Response::Cr, 300);
-    e2.death = Some(Death {
-        day: 300,
-        cause: "TRANSPLANT_RELATED",
-    });
-    let c = [310, 318, 326, 334, 342, 350, 356, 358, 362];
-    nd_tier(
-        &mut out,
-        vec![e2],
-        &c,
-        [(FlInduction, 2), (FlUnknown, 1), (FlConsolidation, 6)],
-        5,
-    );
-    // Tier D, ≥ 365 days: 8 patients, 4 Ph−.
-    let d = [380, 410, 450, 490, 530, 570, 610, 652];
-    nd_tier(
-        &mut out,
-        vec![],
-        &d,
-        [(FlInduction, 2), (FlUnknown, 2), (FlConsolidation, 4)],
-        4,
-    );
-    out
-}
+    use Therapy::*;
+    [
+        // Newly diagnosed, Ph+, in CR at the start (consolidation).
+        p(FlConsolidation, POS, InCr, 57).mrd(Positive).path(&[(AlloHsct, 48)]),
+        p(FlConsolidation, POS, InCr, 63).mrd(Missing).path(&[(AlloHsct, 45)]),
+        p(FlConsolidation, POS, InCr, 73).mrd(Positive).path(&[(Chemo, 66)]),
+        p(FlConsolidation, POS, InCr, 89).path(&[(AlloHsct, 71)]),
+        p(FlConsolidation, POS, InCr, 103).mrd(Positive).path(&[(CarT, 95)]),
+        p(FlConsolidation, POS, InCr, 105).mrd(Missing).path(&[(CarT, 90)]),
+        p(FlConsolidation, POS, InCr, 106),
+        p(FlConsolidation, POS, InCr, 111),
+        p(FlConsolidation, POS, InCr, 114).mrd(Missing).path(&[(Chemo, 85)]),
+        p(FlConsolidation, POS, InCr, 118).stop(7, "AE").path(&[(Chemo, 79), (Inotuzumab, 111)]),
+        p(FlConsolidation, POS, InCr, 201).cycles(2).path(&[(AlloHsct, 114)]),
+        p(FlConsolidation, POS, InCr, 214).cycles(2).path(&[(CarT, 107)]),
+        p(FlConsolidation, POS, InCr, 313).cycles(3).path(&[(Chemo, 132), (AlloHsct, 239)]),
+        p(FlConsolidation, POS, InCr, 346).cycles(4).mrd(NegativeLate).path(&[(Chemo, 169)]),
+        p(FlConsolidation, POS, InCr, 390).path(&[(AlloHsct, 124)]),
+        p(FlConsolidation, POS, InCr, 450).path(&[(AlloHsct, 87)]),
+        p(FlConsolidation, POS, InCr, 546).cycles(2).path(&[(CarT, 328)]),
+        p(FlConsolidation, POS, InCr, 572).cycles(2).path(&[(AlloHsct, 273)]),
+        // Newly diagnosed, Ph+, not in CR at the start.
+        p(FlUnknown, POS, Cr, 388).path(&[(Chemo, 244), (AlloHsct, 306)]),
+        p(FlInduction, POS, Cr, 526).cycles(2).path(&[(AlloHsct, 301)]),
+        p(FlInduction, POS, Cr, 589).path(&[(CarT, 356), (AlloHsct, 538)]),
+        // Newly diagnosed, Ph−, in CR at the start (consolidation).
+        p(FlConsolidation, NEG, InCr, 61).mrd(Missing),
+        p(FlConsolidation, NEG, InCr, 76).mrd(Missing).path(&[(AlloHsct, 54)]),
+        p(FlConsolidation, NEG, InCr, 80).path(&[(AlloHsct, 58)]),
+        p(FlConsolidation, NEG, InCr, 120).path(&[(AlloHsct, 58)]),
+        p(FlConsolidation, NEG, InCr, 126).cycles(2).path(&[(CarT, 112)]),
+        p(FlConsolidation, NEG, InCr, 130).mrd(Missing).path(&[(Chemo, 71), (AlloHsct, 113)]),
+        p(FlConsolidation, NEG, InCr, 135).path(&[(Chemo, 46), (AlloHsct, 110)]),
+        p(FlConsolidation, NEG, InCr, 146).path(&[(AlloHsct, 124)]),
+        p(FlConsolidation, NEG, InCr, 150).path(&[(Chemo, 81), (AlloHsct, 107)]),
+        p(FlConsolidation, NEG, InCr, 153).path(&[(Chemo, 50), (AlloHsct, 99)]),
+        p(FlConsolidation, NEG, InCr, 160).path(&[(Chemo, 49), (AlloHsct, 134)]),
+        p(FlConsolidation, NEG, InCr, 171).path(&[(Chemo, 42), (Inotuzumab, 71), (AlloHsct, 94)]),
+        p(FlConsolidation, NEG, InCr, 172).path(&[(Chemo, 121), (Inotuzumab, 145), (AlloHsct, 165)]),
+        p(FlConsolidation, NEG, InCr, 182).cycles(2).path(&[(Chemo, 102)]),
+        p(FlConsolidation, NEG, InCr, 252).cycles(2).path(&[(Chemo, 172)]),
+        p(FlConsolidation, NEG, InCr, 282).cycles(2).path(&[(Chemo, 247), (CarT, 268)]),
+        p(FlConsolidation, NEG, InCr, 305).cycles(3).mrd(NegativeLate).path(&[(Chemo, 130), (Inotuzumab, 159)]),
+        p(FlConsolidation, NEG, InCr, 492).cycles(4).mrd(NegativeLate).path(&[(Chemo, 189), (CarT, 293)]),
+        p(FlConsolidation, NEG, InCr, 513).cycles(3).path(&[(Chemo, 259), (Inotuzumab, 297), (CarT, 324), (AlloHsct, 503)]),
+        p(FlConsolidation, NEG, InCr, 559).cycles(3).path(&[(CarT, 231), (AlloHsct, 517)]),
+        // Newly diagnosed, Ph−, not in CR at the start; E1: the consolidation patient not in CR (relapse day
+        // 200), E2: the transplant-related death (day 287, 4 months after allo-HSCT).
+        p(FlUnknown, NEG, Cr, 101).cycles(2),
+        p(FlInduction, NEG, Cr, 115).cycles(2),
+        p(FlUnknown, NEG, Cr, 178).path(&[(Chemo, 116), (CarT, 167)]),
+        p(FlUnknown, NEG, Cr, 209).cycles(2),
+        p(FlUnknown, NEG, Cr, 264).cycles(2).path(&[(Chemo, 141)]),
+        p(FlInduction, NEG, Cr, 265).cycles(2).path(&[(CarT, 126), (Chemo, 247)]),
+        p(FlUnknown, NEG, Cr, 287).death("TRANSPLANT_RELATED").path(&[(AlloHsct, 164)]),
+        p(FlUnknown, NEG, Cr, 308).cycles(2).path(&[(AlloHsct, 170)]),
+        p(FlConsolidation, NEG, Cr, 330).relapse(200).path(&[(Chemo, 240), (AlloHsct, 315)]),
+        p(FlInduction, NEG, Cr, 507).cycles(3).path(&[(CarT, 192)]),
+        p(FlInduction, NEG, Cr, 517).cycles(4).path(&[(CarT, 305)]),
+        p(FlUnknown, NEG, Cr, 637).cycles(5).path(&[(Chemo, 239), (AlloHsct, 342)]),
+        // Relapsed/refractory consolidation: relapses on day 119 (Ph+), 215 and 250 with 12, 8 and 6 at risk.
+        p(RrConsolidation, POS, InCr, 62).lines(3).mrd(Missing),
+        p(RrConsolidation, NEG, InCr, 67).lines(4).path(&[(AlloHsct, 58)]),
+        p(RrConsolidation, NEG, InCr, 173).lines(2).path(&[(Chemo, 123)]),
+        p(RrConsolidation, POS, InCr, 175).lines(2).path(&[(AlloHsct, 100)]),
+        p(RrConsolidation, NEG, InCr, 177).lines(4).path(&[(AlloHsct, 62)]),
+        p(RrConsolidation, POS, InCr, 200).lines(1).relapse(119).mrd(Missing).path(&[(CarT, 183)]),
+        p(RrConsolidation, NEG, InCr, 240).lines(1).relapse(215).death("PROGRESSIVE_DISEASE").mrd(Positive),
+        p(RrConsolidation, NEG, InCr, 248).lines(2).path(&[(AlloHsct, 95)]),
+        p(RrConsolidation, NEG, InCr, 420).lines(3).relapse(250).mrd(Missing).path(&[(CarT, 285)]),
+        p(RrConsolidation, NEG, InCr, 441).lines(2).cycles(2).path(&[(AlloHsct, 160)]),
+        p(RrConsolidation, NEG, InCr, 512).lines(4).cycles(4).path(&[(CarT, 314), (AlloHsct, 426)]),
+        p(RrConsolidation, NEG, InCr, 516).lines(2).cycles(2).path(&[(Chemo, 327)]),
+        p(RrConsolidation, NEG, InCr, 581).lines(1).cycles(3).path(&[(Chemo, 249), (AlloHsct, 304)]),
+        p(RrConsolidation, NEG, InCr, 652).lines(4).cycles(3).mrd(NegativeLate),
+        // Relapsed/refractory re-induction responders, relapses on days 57 and 109 among the three with ≥ 2
+        // prior lines; last, the unknown-status patient (relapse day 350, the 4-at-risk event of the Ph−
+        // sensitivity analysis).
+        p(RrReinduction, POS, Cr, 68).lines(1).path(&[(CarT, 55)]),
+        p(RrReinduction, POS, Cri, 69).lines(1).mrd(Positive).path(&[(AlloHsct, 50)]),
+        p(RrReinduction, POS, Cr, 112).lines(1),
+        p(RrReinduction, POS, Cr, 113).lines(1).path(&[(AlloHsct, 57)]),
+        p(RrReinduction, POS, Cr, 151).lines(1).cycles(2).mrd(Positive).path(&[(AlloHsct, 140)]),
+        p(RrReinduction, NEG, Cri, 161).lines(2).path(&[(AlloHsct, 95)]),
+        p(RrReinduction, NEG, Cr, 291).lines(1).cycles(2).mrd(Positive).path(&[(Chemo, 270)]),
+        p(RrReinduction, NEG, Cr, 300).lines(2).relapse(57).path(&[(CarT, 90)]),
+        p(RrReinduction, NEG, Cr, 320).lines(3).relapse(109).mrd(Positive).path(&[(Chemo, 125), (AlloHsct, 270)]),
+        p(RrReinduction, NEG, Cri, 333).lines(1).path(&[(CarT, 139), (AlloHsct, 246)]),
+        p(RrReinduction, NEG, Cri, 357).lines(1).path(&[(CarT, 156), (AlloHsct, 248)]),
+        p(RrReinduction, NEG, Cr, 358).lines(1).stop(7, "AE").path(&[(AlloHsct, 88)]),
+        p(RrReinduction, NEG, Cr, 360).lines(1).mrd(Positive).path(&[(AlloHsct, 245)]),
+        p(RrReinduction, NEG, Cr, 361).lines(1).cycles(2),
+        p(RrUnknown, NEG, Cr, 362).lines(1).relapse(350).death("PROGRESSIVE_DISEASE"),
+        // Relapsed/refractory re-induction non-responders (EFS failure on day 1).
+        p(RrReinduction, NEG, Nr, 15).lines(4).stop(10, "PD").death("PROGRESSIVE_DISEASE"),
+        p(RrReinduction, NEG, Nr, 18).lines(2).stop(10, "PD").death("PROGRESSIVE_DISEASE"),
+        p(RrReinduction, NEG, Nr, 53).lines(2).death("CHEMO_TOXICITY").path(&[(Chemo, 45)]),
+        p(RrReinduction, NEG, Nr, 55).lines(1).stop(10, "PD").death("PROGRESSIVE_DISEASE"),
+        p(RrReinduction, NEG, Nr, 65).lines(3).death("INFECTION").path(&[(Chemo, 50)]),
+        p(RrReinduction, NEG, Nr, 81).lines(4).stop(10, "PD").death("PROGRESSIVE_DISEASE"),
+        p(RrReinduction, NEG, Nr, 87).lines(2).stop(10, "PD").death("CART_CRS").path(&[(CarT, 76)]),
+        p(RrReinduction, NEG, Nr, 132).lines(3).stop(10, "PD").death("PROGRESSIVE_DISEASE").path(&[(Inotuzumab, 37), (AlloHsct, 114)]),
+        p(RrReinduction, NEG, Nr, 375).lines(4).stop(10, "PD").path(&[(Chemo, 87), (AlloHsct, 231)]),
+        p(RrReinduction, NEG, Nr, 487).lines(4).stop(10, "PD").path(&[(CarT, 126), (AlloHsct, 257)]),
+        p(RrReinduction, NEG, Nr, 528).lines(2).stop(10, "PD").path(&[(CarT, 52), (AlloHsct, 507)]),
+        p(RrReinduction, NEG, Nr, 576).lines(2).stop(10, "PD").path(&[(AlloHsct, 281)]),
+        p(RrReinduction, NEG, Nr, 607).lines(1).stop(10, "PD").path(&[(CarT, 254), (AlloHsct, 509)]),
+        p(RrReinduction, NEG, Nr, 628).lines(1).stop(10, "PD").path(&[(Inotuzumab, 164), (AlloHsct, 568)]),
+    ]
+};
 
-/// Relapsed/refractory: 43 patients. 14 re-induction non-responders fail on day 1 (S = 29/43); three
-/// consolidation relapses on days 90, 200 and 300 with 26, 18 and 10 R/R patients at risk (12, 8 and 6 in
-/// consolidation): R/R 1-year EFS (29/43)(25/26)(17/18)(9/10) = 55.1 %, consolidation (11/12)(7/8)(5/6) =
-/// 66.8 %. No re-induction or Ph+ patient is followed to 12 months (their 1-year rates are NE).
-fn relapsed_refractory() -> Vec<Skeleton> {
-    use Setting::*;
-    let mut out = Vec::new();
-    // Non-responders: nine deaths, five alive; the first four are Ph+.
-    let deaths = [
-        (15, "PROGRESSIVE_DISEASE"),
-        (30, "PROGRESSIVE_DISEASE"),
-        (45, "PROGRESSIVE_DISEASE"),
-        (60, "CART_CRS"),
-        (75, "PROGRESSIVE_DISEASE"),
-        (90, "CHEMO_TOXICITY"),
-        (110, "INFECTION"),
-        (140, "PROGRESSIVE_DISEASE"),
-        (200, "PROGRESSIVE_DISEASE"),
-    ];
-    let mut nr: Vec<Skeleton> = deaths
+/// The seed study's 96 archetypes in the order of [`SEED`].
+pub fn seed_archetypes() -> Vec<Archetype> {
+    let n = SEED.len();
+    let sexes = spread(n, &[53, 43]);
+    let cns = spread(n, &[5, 91]);
+    let intolerant = spread(n, &[7, 89]);
+    let blasts = spread(n, &[78, 10, 8]);
+    let mut people: Vec<Archetype> = SEED
         .iter()
-        .map(|&(day, cause)| {
-            let mut s = sk(RrReinduction, Response::Nr, day);
-            s.death = Some(Death { day, cause });
-            s
+        .enumerate()
+        .map(|(i, r)| Archetype {
+            setting: r.setting,
+            ph_positive: r.ph_positive,
+            male: sexes[i] == 0,
+            age: 0,
+            dz_status_start: match (r.response, r.setting.population()) {
+                (Response::InCr, _) => "CR",
+                (_, Population::Nd) => "NON_CR",
+                (_, Population::Rr) => "UNKNOWN",
+            },
+            mrd_before: None,
+            cycles: r.cycles,
+            cycle1_days: r.cycle1_days,
+            stop_reason: r.stop_reason,
+            response: r.response,
+            mrd_after: r.mrd_after.unwrap_or(if r.response == Response::Nr {
+                MrdAfter::Missing
+            } else {
+                MrdAfter::Negative
+            }),
+            followup: r.followup,
+            relapse_day: r.relapse_day,
+            death: r.death_cause.map(|cause| Death {
+                day: r.followup,
+                cause,
+            }),
+            path: r
+                .path
+                .iter()
+                .map(|&(therapy, day)| Step { therapy, day })
+                .collect(),
+            adverse_event: None,
+            cns: cns[i] == 0,
+            chemo_intolerant: intolerant[i] == 0,
+            prior_lines: r.prior_lines,
+            prior_hsct: false,
+            prior_car_t: false,
+            refractory_last: false,
+            finding: None,
+            blasts_high: match blasts[i] {
+                0 => Some(true),
+                1 => Some(false),
+                _ => None,
+            },
+            pre_therapy: PreTherapy::None,
         })
         .collect();
-    nr.extend(
-        [95, 130, 220, 300, 340]
+    let nd: Vec<usize> = (0..n)
+        .filter(|&i| people[i].population() == Population::Nd)
+        .collect();
+    let rr: Vec<usize> = (0..n)
+        .filter(|&i| people[i].population() == Population::Rr)
+        .collect();
+    for (k, &i) in nd.iter().enumerate() {
+        people[i].age = ND_AGES[(k * 7) % ND_AGES.len()];
+    }
+    for (k, &i) in rr.iter().enumerate() {
+        people[i].age = RR_AGES[(k * 5) % RR_AGES.len()];
+    }
+    assign_mrd_before(&mut people);
+    assign_history(&mut people, &rr);
+    assign_adverse_events(&mut people);
+    assign_pre_therapy(&mut people);
+    let ph_negative: Vec<usize> = (0..n).filter(|&i| !people[i].ph_positive).collect();
+    let findings: Vec<&str> = FINDINGS
+        .iter()
+        .flat_map(|&(f, k)| std::iter::repeat_n(f, k))
+        .collect();
+    let order = spread(findings.len(), &FINDINGS.map(|(_, k)| k));
+    let mut next = [0usize; 9];
+    for (slot, &cat) in order.iter().enumerate() {
+        // The slot-th finding of category `cat`, to an evenly spaced Ph− patient.
+        let offset: usize = FINDINGS[..cat].iter().map(|&(_, k)| k).sum();
+        let patient = ph_negative[slot * ph_negative.len() / findings.len()];
+        people[patient].finding = Some(findings[offset + next[cat]]);
+        next[cat] += 1;
+    }
+    people
+}
+
+/// MRD before the start among the 52 patients in CR: 29 positive, 23 negative.
+fn assign_mrd_before(people: &mut [Archetype]) {
+    let in_cr: Vec<usize> = (0..people.len())
+        .filter(|&i| people[i].dz_status_start == "CR")
+        .collect();
+    let mrd = spread(in_cr.len(), &[29, 23]);
+    for (k, &i) in in_cr.iter().enumerate() {
+        people[i].mrd_before = Some(mrd[k] == 0);
+    }
+}
+
+/// Prior HSCT 12 and CAR-T 10 (among ≥ 2 prior lines) and refractory to the last treatment 16, all in
+/// R/R; the prior lines themselves (1/2/≥3 = 18/12/13) are in [`SEED`].
+fn assign_history(people: &mut [Archetype], rr: &[usize]) {
+    let refractory = spread(rr.len(), &[16, 27]);
+    for (k, &i) in rr.iter().enumerate() {
+        people[i].refractory_last = refractory[k] == 0;
+    }
+    let heavy: Vec<usize> = rr
+        .iter()
+        .copied()
+        .filter(|&i| people[i].prior_lines >= 2)
+        .collect();
+    let hsct = spread(heavy.len(), &[12, heavy.len() - 12]);
+    let cart = spread(heavy.len(), &[heavy.len() - 10, 10]);
+    for (k, &i) in heavy.iter().enumerate() {
+        people[i].prior_hsct = hsct[k] == 0;
+        people[i].prior_car_t = cart[k] == 1;
+    }
+}
+
+/// One event per patient, spread over the cohort; the two discontinuations for adverse events of [`SEED`]
+/// get the first two (grade-3 neurotoxicity in R/R, grade-3 infusion reaction in ND).
+fn assign_adverse_events(people: &mut [Archetype]) {
+    let stopped = |population: Population| {
+        people
             .iter()
-            .map(|&d| sk(RrReinduction, Response::Nr, d)),
-    );
-    for (i, s) in nr.iter_mut().enumerate() {
-        s.ph_positive = matches!(i, 1 | 3 | 10 | 11);
-    }
-    out.extend(nr);
-    // Responders to re-induction (10 CR, 4 CRi) and the one unknown-status patient (day 250); 4 Ph+.
-    let responders = [
-        70, 110, 130, 150, 170, 210, 230, 250, 270, 290, 310, 320, 340, 350,
-    ];
-    for (i, &d) in responders.iter().enumerate() {
-        let mut s = sk(
-            RrReinduction,
-            if i % 4 == 1 {
-                Response::Cri
-            } else {
-                Response::Cr
-            },
-            d,
-        );
-        s.ph_positive = matches!(i, 2 | 4 | 5 | 7);
-        out.push(s);
-    }
-    out.push(sk(RrUnknown, Response::Cr, 250));
-    // Consolidation: 11 censored, three relapses (the second dies of disease on day 290: 1-year OS 7/8).
-    for d in [40, 60, 100, 130, 160, 250, 380, 420, 480, 520, 560] {
-        out.push(sk(RrConsolidation, Response::InCr, d));
-    }
-    for (relapse, fu, dies) in [(90, 500, false), (200, 290, true), (300, 420, false)] {
-        let mut s = sk(RrConsolidation, Response::InCr, fu);
-        s.relapse_day = Some(relapse);
-        if dies {
-            s.death = Some(Death {
-                day: fu,
-                cause: "PROGRESSIVE_DISEASE",
-            });
+            .position(|p| p.stop_reason == "AE" && p.population() == population)
+    };
+    let mut taken = Vec::new();
+    for (slot, ae) in [stopped(Population::Rr), stopped(Population::Nd)]
+        .into_iter()
+        .zip(&ADVERSE_EVENTS[..2])
+    {
+        if let Some(i) = slot {
+            people[i].adverse_event = Some(*ae);
+            taken.push(i);
         }
-        out.push(s);
     }
-    out
+    let mut next = 3;
+    for ae in &ADVERSE_EVENTS[2..] {
+        while taken.contains(&next) {
+            next += 1;
+        }
+        people[next].adverse_event = Some(*ae);
+        taken.push(next);
+        next += 5;
+    }
 }
 
 /// Ages: ND median 36 (13-67), R/R median 32 (11-64), all 34; < 35: 50, 35 to < 55: 35, ≥ 55: 11.
@@ -523,318 +717,6 @@ const ADVERSE_EVENTS: [AdverseEvent; 19] = [
         grade: 3,
     },
 ];
-
-/// Subsequent-therapy paths (Figure 1 text): ND 53 (allo-HSCT 28, CAR-T 14), R/R 43 (allo-HSCT 23); 51 of
-/// 96 transplanted. Listed longest first; dealt to patients by decreasing follow-up.
-fn paths(population: Population) -> Vec<Vec<Therapy>> {
-    use Therapy::*;
-    let spec: &[(&[Therapy], usize)] = match population {
-        Population::Nd => &[
-            (&[Chemo, Inotuzumab, CarT, AlloHsct], 1),
-            (&[Chemo, Inotuzumab, AlloHsct], 2),
-            (&[Chemo, AlloHsct], 9),
-            (&[CarT, Chemo], 1),
-            (&[Chemo, CarT], 3),
-            (&[CarT, AlloHsct], 2),
-            (&[Chemo, Inotuzumab], 2),
-            (&[AlloHsct], 13), // + the transplant-related death, placed explicitly: 14 direct
-            (&[CarT], 7),
-            (&[Chemo], 6),
-            (&[], 6),
-        ],
-        Population::Rr => &[
-            (&[CarT, AlloHsct], 6),
-            (&[Chemo, AlloHsct], 3),
-            (&[Inotuzumab, AlloHsct], 2),
-            (&[AlloHsct], 12),
-            (&[CarT], 4), // + the CAR-T CRS death, placed explicitly: 5
-            (&[Chemo], 5),
-            (&[], 10),
-        ],
-    };
-    spec.iter()
-        .flat_map(|&(p, n)| std::iter::repeat_n(p.to_vec(), n))
-        .collect()
-}
-
-/// The seed study's 96 archetypes, ND first, in a fixed order.
-pub fn seed_archetypes() -> Vec<Archetype> {
-    let mut skeletons = newly_diagnosed();
-    skeletons.extend(relapsed_refractory());
-    let n = skeletons.len();
-    let sexes = spread(n, &[53, 43]);
-    let cns = spread(n, &[5, 91]);
-    let intolerant = spread(n, &[7, 89]);
-    let blasts = spread(n, &[78, 10, 8]);
-    let mut people: Vec<Archetype> = skeletons
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| Archetype {
-            setting: s.setting,
-            ph_positive: s.ph_positive,
-            male: sexes[i] == 0,
-            age: 0,
-            dz_status_start: "",
-            mrd_before: None,
-            cycles: 1,
-            cycle1_days: 28,
-            stop_reason: "COMPLETED",
-            response: s.response,
-            mrd_after: MrdAfter::Negative,
-            followup: s.followup,
-            relapse_day: s.relapse_day,
-            death: s.death,
-            path: Vec::new(),
-            adverse_event: None,
-            cns: cns[i] == 0,
-            chemo_intolerant: intolerant[i] == 0,
-            prior_lines: 0,
-            prior_hsct: false,
-            prior_car_t: false,
-            refractory_last: false,
-            finding: None,
-            blasts_high: match blasts[i] {
-                0 => Some(true),
-                1 => Some(false),
-                _ => None,
-            },
-            pre_therapy: PreTherapy::None,
-        })
-        .collect();
-    let nd: Vec<usize> = (0..n)
-        .filter(|&i| people[i].population() == Population::Nd)
-        .collect();
-    let rr: Vec<usize> = (0..n)
-        .filter(|&i| people[i].population() == Population::Rr)
-        .collect();
-    for (k, &i) in nd.iter().enumerate() {
-        people[i].age = ND_AGES[(k * 7) % ND_AGES.len()];
-    }
-    for (k, &i) in rr.iter().enumerate() {
-        people[i].age = RR_AGES[(k * 5) % RR_AGES.len()];
-    }
-    assign_status(&mut people, &nd);
-    assign_cycles(&mut people, &nd, &rr);
-    assign_mrd(&mut people);
-    assign_history(&mut people, &rr);
-    assign_paths(&mut people, &nd, Population::Nd);
-    assign_paths(&mut people, &rr, Population::Rr);
-    assign_adverse_events(&mut people);
-    assign_pre_therapy(&mut people);
-    let ph_negative: Vec<usize> = (0..n).filter(|&i| !people[i].ph_positive).collect();
-    let findings: Vec<&str> = FINDINGS
-        .iter()
-        .flat_map(|&(f, k)| std::iter::repeat_n(f, k))
-        .collect();
-    let order = spread(findings.len(), &FINDINGS.map(|(_, k)| k));
-    let mut next = [0usize; 9];
-    for (slot, &cat) in order.iter().enumerate() {
-        // The slot-th finding of category `cat`, to an evenly spaced Ph− patient.
-        let offset: usize = FINDINGS[..cat].iter().map(|&(_, k)| k).sum();
-        let patient = ph_negative[slot * ph_negative.len() / findings.len()];
-        people[patient].finding = Some(findings[offset + next[cat]]);
-        next[cat] += 1;
-    }
-    people
-}
-
-/// Disease and MRD status at the start: CR 52 (MRD+ 29, MRD− 23), one FL consolidation patient not in CR
-/// (I-04: 15 ND non-CR), R/R non-consolidation "UNKNOWN" (29).
-fn assign_status(people: &mut [Archetype], nd: &[usize]) {
-    let first_con = nd
-        .iter()
-        .copied()
-        .find(|&i| people[i].setting == Setting::FlConsolidation);
-    let mut in_cr = Vec::new();
-    for (i, p) in people.iter_mut().enumerate() {
-        p.dz_status_start = match p.setting {
-            Setting::FlConsolidation if Some(i) == first_con => "NON_CR",
-            s if s.is_consolidation() => "CR",
-            Setting::FlInduction | Setting::FlUnknown => "NON_CR",
-            _ => "UNKNOWN",
-        };
-        if p.dz_status_start == "CR" {
-            in_cr.push(i);
-        } else if p.setting == Setting::FlConsolidation {
-            // Not in CR at the start after all: reaches CR on day 28.
-            p.response = Response::Cr;
-        }
-    }
-    let mrd = spread(in_cr.len(), &[29, 23]);
-    for (k, &i) in in_cr.iter().enumerate() {
-        people[i].mrd_before = Some(mrd[k] == 0);
-    }
-}
-
-/// Cycles 1: 64, 2: 20, 3: 7, 4: 4, 5: 1 (ND multiple 24, R/R 8); R/R non-responders stop for progression
-/// after 10 days (12) or complete cycle 1 (2).
-fn assign_cycles(people: &mut [Archetype], nd: &[usize], rr: &[usize]) {
-    // ND: the 24 event-free patients followed ≥ 120 days, longest first.
-    let mut long: Vec<usize> = nd
-        .iter()
-        .copied()
-        .filter(|&i| {
-            people[i].followup >= 120
-                && people[i].relapse_day.is_none()
-                && people[i].death.is_none()
-        })
-        .collect();
-    long.sort_by_key(|&i| std::cmp::Reverse(people[i].followup));
-    let nd_cycles = [5, 4, 4, 4, 3, 3, 3, 3, 3];
-    for (k, &i) in long.iter().take(24).enumerate() {
-        people[i].cycles = nd_cycles.get(k).copied().unwrap_or(2);
-    }
-    // R/R: consolidation 560 (4), 480 and 420 (3), 520 and 380 (2); responders 350, 340, 320 (2).
-    for &i in rr {
-        let p = &mut people[i];
-        let event_free = p.relapse_day.is_none() && p.death.is_none();
-        p.cycles = match (p.setting, p.followup, event_free) {
-            (Setting::RrConsolidation, 560, true) => 4,
-            (Setting::RrConsolidation, 480 | 420, true) => 3,
-            (Setting::RrConsolidation, 520 | 380, true) => 2,
-            (Setting::RrReinduction, 350 | 340 | 320, true) if p.response != Response::Nr => 2,
-            _ => 1,
-        };
-    }
-    let mut completed = 0;
-    for &i in rr {
-        let p = &mut people[i];
-        if p.response == Response::Nr {
-            if completed < 2 && p.death.is_none() {
-                completed += 1;
-            } else {
-                p.cycle1_days = 10;
-                p.stop_reason = "PD";
-            }
-        }
-    }
-}
-
-/// MRD after the start (Table 2): FL consolidation 33 evaluable (27 negative within 2 cycles, 3 later,
-/// 3 positive), R/R consolidation 11 (9, 1, 1), R/R re-induction responders 14 (9 negative), all other
-/// responders negative within 2 cycles.
-fn assign_mrd(people: &mut [Archetype]) {
-    let by_fu = |people: &[Archetype], setting: Setting| -> Vec<usize> {
-        let mut v: Vec<usize> = (0..people.len())
-            .filter(|&i| people[i].setting == setting && people[i].dz_status_start == "CR")
-            .collect();
-        v.sort_by_key(|&i| (people[i].followup, i));
-        v
-    };
-    for (setting, missing, positive, late) in [
-        (Setting::FlConsolidation, 6, 3, 3),
-        (Setting::RrConsolidation, 3, 1, 1),
-    ] {
-        let v = by_fu(people, setting);
-        for &i in &v[..missing] {
-            people[i].mrd_after = MrdAfter::Missing;
-        }
-        for &i in &v[missing..missing + positive] {
-            people[i].mrd_after = MrdAfter::Positive;
-        }
-        let mut multi: Vec<usize> = v
-            .iter()
-            .copied()
-            .filter(|&i| people[i].cycles >= 3)
-            .collect();
-        multi.truncate(late);
-        for i in multi {
-            people[i].mrd_after = MrdAfter::NegativeLate;
-        }
-    }
-    let mut k = 0;
-    for p in people.iter_mut() {
-        match p.response {
-            Response::Nr => p.mrd_after = MrdAfter::Missing,
-            Response::Cr | Response::Cri if p.setting == Setting::RrReinduction => {
-                if k % 3 == 1 {
-                    p.mrd_after = MrdAfter::Positive;
-                }
-                k += 1;
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Prior lines 1/2/≥3 = 18/12/13, prior HSCT 12 and CAR-T 10 (among ≥ 2 lines), refractory to the last
-/// treatment 16, all in R/R.
-fn assign_history(people: &mut [Archetype], rr: &[usize]) {
-    let lines = spread(rr.len(), &[18, 12, 13]);
-    let refractory = spread(rr.len(), &[16, 27]);
-    for (k, &i) in rr.iter().enumerate() {
-        people[i].prior_lines = [1, 2, 3 + (k % 2) as u32][lines[k]];
-        people[i].refractory_last = refractory[k] == 0;
-    }
-    let heavy: Vec<usize> = rr
-        .iter()
-        .copied()
-        .filter(|&i| people[i].prior_lines >= 2)
-        .collect();
-    let hsct = spread(heavy.len(), &[12, heavy.len() - 12]);
-    let cart = spread(heavy.len(), &[heavy.len() - 10, 10]);
-    for (k, &i) in heavy.iter().enumerate() {
-        people[i].prior_hsct = hsct[k] == 0;
-        people[i].prior_car_t = cart[k] == 1;
-    }
-}
-
-fn assign_paths(people: &mut [Archetype], members: &[usize], population: Population) {
-    let mut order: Vec<usize> = members.to_vec();
-    order.retain(|&i| {
-        let explicit = match people[i].death.map(|d| d.cause) {
-            Some("TRANSPLANT_RELATED") => Some(vec![Therapy::AlloHsct]),
-            Some("CART_CRS") => Some(vec![Therapy::CarT]),
-            _ => None,
-        };
-        match explicit {
-            Some(p) => {
-                people[i].path = p;
-                false
-            }
-            None => true,
-        }
-    });
-    order.sort_by_key(|&i| (std::cmp::Reverse(people[i].followup), i));
-    for (i, path) in order.into_iter().zip(paths(population)) {
-        people[i].path = path;
-    }
-}
-
-/// One event per patient, spread over the cohort; the two discontinuations go to an R/R re-induction
-/// responder (ICANS) and to the first ND patient on the chemotherapy-inotuzumab path (infusion reaction).
-fn assign_adverse_events(people: &mut [Archetype]) {
-    let icans = people.iter().position(|p| {
-        p.setting == Setting::RrReinduction && p.response == Response::Cr && p.cycles == 1
-    });
-    let nd_single = |p: &Archetype| p.population() == Population::Nd && p.cycles == 1;
-    let reaction = people
-        .iter()
-        .position(|p| nd_single(p) && p.path == [Therapy::Chemo, Therapy::Inotuzumab])
-        .or_else(|| {
-            people
-                .iter()
-                .position(|p| nd_single(p) && p.path.first() == Some(&Therapy::Chemo))
-        });
-    let mut taken = Vec::new();
-    for (slot, ae) in [icans, reaction].into_iter().zip(&ADVERSE_EVENTS[..2]) {
-        if let Some(i) = slot {
-            people[i].adverse_event = Some(*ae);
-            people[i].cycle1_days = 7;
-            people[i].stop_reason = "AE";
-            taken.push(i);
-        }
-    }
-    let mut next = 3;
-    for ae in &ADVERSE_EVENTS[2..] {
-        while taken.contains(&next) {
-            next += 1;
-        }
-        people[next].adverse_event = Some(*ae);
-        taken.push(next);
-        next += 5;
-    }
-}
 
 /// One cell of [`PRE_THERAPY`]: population, Ph-positive, in CR at the start, and the counts dealt.
 type PreTherapyCell = (Population, bool, bool, &'static [(PreTherapy, usize)]);

@@ -17,8 +17,8 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 pub use archetype::{
-    AdverseEvent, Archetype, Death, MrdAfter, Population, PreTherapy, Response, Setting, Therapy,
-    seed_archetypes, spread,
+    AdverseEvent, Archetype, Death, MrdAfter, Population, PreTherapy, Response, Setting, Step,
+    Therapy, seed_archetypes, spread,
 };
 pub use splitmix::SplitMix64;
 
@@ -149,6 +149,9 @@ fn jitter(base: &Archetype, rng: &mut SplitMix64) -> Archetype {
     let stretch = |d: i32| ((d as f64 * f).round() as i32).min(MAX_FOLLOWUP);
     p.followup = stretch(p.followup);
     p.relapse_day = p.relapse_day.map(|d| stretch(d).min(p.followup));
+    for step in &mut p.path {
+        step.day = stretch(step.day).min(p.followup);
+    }
     if let Some(d) = p.death.as_mut() {
         d.day = p.followup;
     }

@@ -418,10 +418,6 @@ impl<W: Write> Emitter<W> {
         // The response assessment: day 28, or a week after an early stop.
         let last_infusion = p.last_infusion_day();
         let response_day = 28.min(last_infusion + 7);
-        // Subsequent therapies, evenly spaced between the response assessment and the last contact.
-        let base = response_day.max(last_infusion);
-        let steps = p.path.len() as i32;
-        let gap = ((p.followup - base) / (steps + 1)).max(1);
         let mut prseq = 0;
         if p.prior_hsct {
             prseq += 1;
@@ -439,8 +435,8 @@ impl<W: Write> Emitter<W> {
                 vec![s(id), prseq.to_string(), s("CAR_T"), d, s("Y")],
             )?;
         }
-        for (k, t) in p.path.iter().enumerate() {
-            let d = base + gap * (k as i32 + 1);
+        for step in &p.path {
+            let (t, d) = (&step.therapy, step.day);
             match t {
                 Therapy::AlloHsct | Therapy::CarT => {
                     prseq += 1;

@@ -76,7 +76,10 @@ fn archetypes_hold_the_published_counts() {
         "AE grade >= 3"
     );
     assert_eq!(
-        count(&|p| p.path.contains(&rwe_synth::Therapy::AlloHsct)),
+        count(&|p| p
+            .path
+            .iter()
+            .any(|s| s.therapy == rwe_synth::Therapy::AlloHsct)),
         51,
         "allo-HSCT after blinatumomab"
     );
@@ -89,12 +92,80 @@ fn archetypes_hold_the_published_counts() {
         "refractory to last treatment"
     );
     assert_eq!(count(&|p| p.death.is_some()), 11, "deaths (ND 1, R/R 10)");
-    // Follow-up: median 205 days in the paper (within 5 days here), range 15-652 exactly.
+    // Follow-up: median 205 days, range 15-652.
     let mut fu: Vec<i32> = people.iter().map(|p| p.followup).collect();
     fu.sort();
-    assert_eq!((fu[0], fu[95]), (15, 652), "follow-up range");
-    let median = f64::from(fu[47] + fu[48]) / 2.0;
-    assert!((median - 205.0).abs() <= 5.0, "follow-up median {median}");
+    assert_eq!(
+        (fu[0], f64::from(fu[47] + fu[48]) / 2.0, fu[95]),
+        (15, 205.0, 652),
+        "follow-up"
+    );
+    // In CR at the start by population and Ph: ND Ph− 20 of 32, ND Ph+ 18 of 21, R/R Ph− 11 of 35, R/R Ph+
+    // 3 of 8 (the therapy-before-blinatumomab text).
+    for (population, ph, in_cr, n) in [
+        (Population::Nd, false, 20, 32),
+        (Population::Nd, true, 18, 21),
+        (Population::Rr, false, 11, 35),
+        (Population::Rr, true, 3, 8),
+    ] {
+        let cell = |p: &rwe_synth::Archetype| p.population() == population && p.ph_positive == ph;
+        assert_eq!(count(&|p| cell(p)), n, "{population:?} Ph+ {ph}");
+        assert_eq!(
+            count(&|p| cell(p) && p.dz_status_start == "CR"),
+            in_cr,
+            "{population:?} Ph+ {ph} in CR"
+        );
+    }
+    let allo = |p: &rwe_synth::Archetype| {
+        p.path
+            .iter()
+            .any(|s| s.therapy == rwe_synth::Therapy::AlloHsct)
+    };
+    assert_eq!(
+        count(&|p| allo(p) && p.ph_positive),
+        15,
+        "Ph+ among transplanted"
+    );
+    assert_eq!(
+        count(&|p| p.population() == Population::Nd && p.cycles > 1 && allo(p)),
+        8,
+        "allo-HSCT among the 24 ND with several cycles"
+    );
+    // R/R paths of the 30 who completed blinatumomab: allo-HSCT 10, CAR-T 4, CAR-T > allo-HSCT 3, chemo 5,
+    // chemo > allo-HSCT 2, none 6.
+    let completers: Vec<String> = people
+        .iter()
+        .filter(|p| p.population() == Population::Rr && p.stop_reason == "COMPLETED")
+        .map(|p| {
+            p.path
+                .iter()
+                .map(|s| format!("{:?}", s.therapy))
+                .collect::<Vec<_>>()
+                .join(">")
+        })
+        .collect();
+    let n = |path: &str| completers.iter().filter(|p| *p == path).count();
+    assert_eq!(
+        (
+            completers.len(),
+            n("AlloHsct"),
+            n("CarT"),
+            n("CarT>AlloHsct"),
+            n("Chemo"),
+            n("Chemo>AlloHsct"),
+            n("")
+        ),
+        (30, 10, 4, 3, 5, 2, 6),
+        "R/R completers' paths"
+    );
+    // Every subsequent therapy lies after the last infusion and before the last contact.
+    for p in &people {
+        let mut after = p.last_infusion_day();
+        for s in &p.path {
+            assert!(s.day > after && s.day <= p.followup, "{p:?}");
+            after = s.day;
+        }
+    }
 }
 
 #[test]
