@@ -317,10 +317,10 @@ fn run_writes_the_reproduction_appendix() {
         }
     }
     // 217 published numbers: 183 print exactly as published; 7 within tolerance (the paper truncated
-    // 81.25, 64.29, 6.25 and the ND and R/R 1-year intervals, I-23/I-25; the Ph− median's lower limit and
-    // the Ph− sensitivity analysis differ by 0.1); 22 mismatches, each explained by an inconsistency of the
-    // paper; 5 the report does not compute (the paper gives no denominator, or contradicts itself). The
-    // synthetic cohort targets every number: none is left "not targeted".
+    // 81.25, 45.45, 64.29, 6.25 and the bounds of the ND 1-year EFS and R/R 1-year OS, I-23/I-25; the Ph−
+    // sensitivity analysis prints 18.4 and 72.7 for 18.5 and 72.6); 22 mismatches, each explained by an
+    // inconsistency of the paper; 5 the report does not compute (the paper gives no denominator, or
+    // contradicts itself). The synthetic cohort targets every number: none is left "not targeted".
     let expected: BTreeMap<String, usize> = [
         ("match", 183),
         ("within tolerance", 7),
