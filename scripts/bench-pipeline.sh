@@ -10,7 +10,8 @@
 #     BENCH_DATA) and runs `rwe run DIR/study.toml` REPS times (default 1) under /usr/bin/time -v: wall
 #     seconds, CPU seconds and peak RSS. `rwe synth` writes a spec without tables or figures, so this times
 #     validation, derivation and the data files; with TABLES=1 the same cohort is also run with the seed
-#     study's tables and figures (its spec with the synthetic inputs, without the reproduction appendix).
+#     study's tables and figures (its spec with the synthetic inputs, without the reproduction appendix);
+#     with STUDY_CMDS=1 `rwe validate` and `rwe derive` are timed on the cohort too.
 # `uptime` is printed before each measurement: on a shared 2-core machine the load matters. Set
 # NICE="nice -n 10" to lower the priority of every timed command; RWE_BIN to time another rwe binary.
 set -euo pipefail
@@ -38,12 +39,20 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $($RWE 
 # measure LABEL N CMD...: N runs; prints median, min and max wall seconds, median CPU seconds (user + system)
 # and the largest peak RSS (MiB).
 measure() {
+  measure_cmd --out "$@"
+}
+
+# measure_cmd --out|--no-out LABEL N CMD...: as measure; with --no-out CMD gets no --out argument.
+measure_cmd() {
+  local out_args=()
+  [ "$1" = --out ] && out_args=(--out "$OUT/report")
+  shift
   local label=$1 n=$2; shift 2
   local walls=() cpus=() rss=0 log
   log=$(mktemp)
   for _ in $(seq "$n"); do
     rm -rf "$OUT/report"
-    $NICE /usr/bin/time -v "$@" --out "$OUT/report" >/dev/null 2>"$log" || { cat "$log"; return 1; }
+    $NICE /usr/bin/time -v "$@" "${out_args[@]}" >/dev/null 2>"$log" || { cat "$log"; return 1; }
     walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {k=split($2,a,":"); s=0; for(i=1;i<=k;i++) s=s*60+a[i]; print s}' "$log")")
     cpus+=("$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$log")")
     local r; r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
@@ -66,6 +75,10 @@ for size in "${SIZES[@]}"; do
   [ -f "$dir/study.toml" ] || "$RWE" synth --patients "$n" --seed 1 --out "$dir" >/dev/null
   echo "== n=$n patients ($(du -shL "$dir" | cut -f1) of CSV)  load: $(uptime | sed 's/.*load average: //')"
   measure "run-$size" "$REPS" "$RWE" run "$dir/study.toml"
+  if [ "${STUDY_CMDS:-0}" = 1 ]; then
+    measure_cmd --no-out "validate-$size" "$REPS" "$RWE" validate "$dir/study.toml"
+    measure "derive-$size" "$REPS" "$RWE" derive "$dir/study.toml"
+  fi
   if [ "${TABLES:-0}" = 1 ]; then
     # The seed study's declarations on the synthetic inputs (same file names), without the oracle.
     spec=$dir/study_tables.toml

@@ -36,6 +36,7 @@ pub use table::{
     RULE_NOT_NUMERIC, RULE_NOT_UTF8, RULE_RAGGED_ROW, ReadError, Source, Table, closest,
     edit_distance, iso_date_from_epoch_days, read_table,
 };
+pub use table_files::TableFiles;
 pub use term::{CtcaeGrade, SubjectId, Term, TermMatch, match_term};
 pub use text_cells::TextCells;
 pub use validate::{InputFiles, Loaded, ValidationParams, load, validate_tables};
@@ -65,6 +66,7 @@ mod diagnostic;
 mod parquet_io;
 mod record;
 mod table;
+mod table_files;
 mod term;
 mod text_cells;
 mod typed_table;

@@ -448,7 +448,7 @@ fn append(out: &mut ColumnData, a: &dyn Array) -> Option<()> {
     Some(())
 }
 
-/// Why a Parquet file could not be written.
+/// Why a Parquet file (or the CSV beside it, [`crate::TableFiles`]) could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The file could not be created or written.

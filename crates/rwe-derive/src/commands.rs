@@ -4,14 +4,15 @@
 //! Exit status: 0 success, 1 invalid data (every diagnostic printed), 2 usage or I/O error (including a
 //! wrong study spec).
 
+use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use rwe_data::{Diagnostic, Diagnostics, Loaded, Severity, SubjectId, write_csv};
+use rwe_data::{Diagnostic, Diagnostics, Loaded, Severity, SubjectId};
 use rwe_spec::{SpecError, StudySpec};
 use serde::Serialize;
 
-use crate::{Cohort, derive_cohort, derive_patient};
+use crate::{DatasetWriter, Datasets, derive_partitioned, derive_patient};
 
 /// What a command prints and how it exits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,13 +53,6 @@ pub enum Format {
     Json,
 }
 
-/// A spec read and its data loaded and validated, with derivation warnings when there is no error.
-struct Study {
-    spec: StudySpec,
-    diagnostics: Diagnostics,
-    cohort: Option<Cohort>,
-}
-
 /// The spec read and its records loaded and validated.
 fn load(spec_path: &Path) -> Result<(StudySpec, Loaded), Output> {
     let spec = StudySpec::from_path(spec_path).map_err(|e| match e {
@@ -69,22 +63,40 @@ fn load(spec_path: &Path) -> Result<(StudySpec, Loaded), Output> {
     Ok((spec, loaded))
 }
 
-fn open(spec_path: &Path) -> Result<Study, Output> {
+/// The records of a study loaded and validated, and, when no error stands, derived partition by partition
+/// (see [`derive_partitioned`]): every diagnostic, the number of patients derived, and what `sink` made of
+/// each partition's datasets. A partition's derivations are dropped once `map` has turned its datasets
+/// into a `T`, so a cohort of millions is validated in the memory of its records.
+fn open<T: Send, E>(
+    spec_path: &Path,
+    map: impl Fn(Datasets) -> T + Sync,
+    sink: impl FnMut(T) -> Result<(), E>,
+) -> Result<Opened<E>, Output> {
     let (spec, Loaded { data, diagnostics }) = load(spec_path)?;
     let mut all = diagnostics;
-    let cohort = if all.has_errors() {
-        None
-    } else {
-        let cohort = derive_cohort(data, &spec);
-        all.extend(cohort.diagnostics.iter().cloned());
+    if all.has_errors() {
+        return Ok(Opened {
+            diagnostics: all,
+            patients: None,
+        });
+    }
+    let derived = derive_partitioned(data, &spec, map, sink).map(|d| {
+        all.extend(d.diagnostics);
         all.sort();
-        Some(cohort)
-    };
-    Ok(Study {
-        spec,
+        d.patients
+    });
+    Ok(Opened {
         diagnostics: all,
-        cohort,
+        patients: Some(derived),
     })
+}
+
+/// What [`open`] found.
+struct Opened<E> {
+    /// Every diagnostic: validation's, then (when no error stands) the derivation's warnings.
+    diagnostics: Diagnostics,
+    /// Patients derived, or the sink's error; `None` when an error stands and nothing was derived.
+    patients: Option<Result<usize, E>>,
 }
 
 fn summary(d: &Diagnostics) -> String {
@@ -115,14 +127,14 @@ struct JsonReport<'a> {
 /// `rwe validate STUDY.toml [--format json]`: every diagnostic; exit 1 when any error stands.
 #[must_use]
 pub fn validate(spec_path: &Path, format: Format) -> Output {
-    let study = match open(spec_path) {
+    let opened = match open(spec_path, |_| (), |()| Ok::<(), Infallible>(())) {
         Ok(s) => s,
         Err(out) => return out,
     };
-    let d = &study.diagnostics;
+    let n = opened.patients.map(|Ok(n)| n);
+    let d = &opened.diagnostics;
     let stdout = match format {
         Format::Text => {
-            let n = study.cohort.as_ref().map(|c| c.patients.len());
             format!(
                 "{}{}{}\n",
                 lines(d),
@@ -151,32 +163,46 @@ pub fn validate(spec_path: &Path, format: Format) -> Output {
 /// Nothing is written while an error stands.
 #[must_use]
 pub fn derive(spec_path: &Path, out_dir: &Path) -> Output {
-    let study = match open(spec_path) {
+    let mut writer = DatasetWriter::new(out_dir);
+    let mut included = 0;
+    // On the workers: each partition's CSV records and its patients in the study population.
+    let map = |datasets: Datasets| {
+        let csv = DatasetWriter::print(&datasets);
+        let included = saffl_y(&datasets);
+        (datasets, csv, included)
+    };
+    let sink = |(datasets, csv, n): (Datasets, [Vec<u8>; 4], usize)| {
+        included += n;
+        writer.append(&datasets, &csv)
+    };
+    let Opened {
+        diagnostics,
+        patients,
+    } = match open(spec_path, map, sink) {
         Ok(s) => s,
         Err(out) => return out,
     };
-    let Some(cohort) = study.cohort else {
+    let Some(derived) = patients else {
         return Output {
             stdout: String::new(),
             stderr: format!(
                 "{}{}; nothing was derived\n",
-                lines(&study.diagnostics),
-                summary(&study.diagnostics)
+                lines(&diagnostics),
+                summary(&diagnostics)
             ),
             code: 1,
         };
     };
-    match write(&cohort, &study.spec, &study.diagnostics, out_dir) {
-        Ok(files) => {
-            let included = cohort
-                .patients
-                .iter()
-                .filter(|p| p.adsl.value("SAFFL") == "Y")
-                .count();
+    let written = derived.map_err(WriteError::from).and_then(|patients| {
+        let mut files = writer.finish()?;
+        files.push(write_validation(&diagnostics, out_dir)?);
+        Ok((patients, files))
+    });
+    match written {
+        Ok((patients, files)) => {
             let mut stdout = format!(
-                "{} patient(s), {included} in the study population; {}\n",
-                cohort.patients.len(),
-                summary(&study.diagnostics)
+                "{patients} patient(s), {included} in the study population; {}\n",
+                summary(&diagnostics)
             );
             for f in files {
                 let _ = writeln!(stdout, "wrote {}", f.display());
@@ -187,10 +213,33 @@ pub fn derive(spec_path: &Path, out_dir: &Path) -> Output {
     }
 }
 
+/// Patients of a partition in the study population (ADSL `SAFFL` = Y).
+fn saffl_y(datasets: &Datasets) -> usize {
+    let adsl = &datasets.adsl;
+    adsl.column("SAFFL").map_or(0, |c| {
+        (0..adsl.n_rows())
+            .filter(|&i| adsl.text(c, i).as_deref() == Some("Y"))
+            .count()
+    })
+}
+
+/// Writes the diagnostics as `validation.txt`.
+fn write_validation(diagnostics: &Diagnostics, out_dir: &Path) -> Result<PathBuf, WriteError> {
+    let validation = out_dir.join("validation.txt");
+    let text = format!("{}{}\n", lines(diagnostics), summary(diagnostics));
+    std::fs::create_dir_all(out_dir)
+        .and_then(|()| std::fs::write(&validation, text))
+        .map_err(|source| WriteError::Dir {
+            path: validation.display().to_string(),
+            source,
+        })?;
+    Ok(validation)
+}
+
 /// Why derived datasets could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    /// The output directory could not be created.
+    /// The output directory or `validation.txt` could not be written.
     #[error("{path}: {source}")]
     Dir {
         /// The directory.
@@ -199,46 +248,9 @@ pub enum WriteError {
         #[source]
         source: std::io::Error,
     },
-    /// A CSV file could not be written.
+    /// A dataset file (CSV or Parquet) could not be written.
     #[error(transparent)]
-    Csv(#[from] rwe_data::CsvWriteError),
-    /// A Parquet file could not be written.
-    #[error(transparent)]
-    Parquet(#[from] rwe_data::WriteError),
-}
-
-/// Write the datasets of a cohort as CSV and Parquet, and the diagnostics as `validation.txt`.
-///
-/// # Errors
-/// [`WriteError`] when a file cannot be written.
-pub fn write(
-    cohort: &Cohort,
-    spec: &StudySpec,
-    diagnostics: &Diagnostics,
-    out_dir: &Path,
-) -> Result<Vec<PathBuf>, WriteError> {
-    std::fs::create_dir_all(out_dir).map_err(|source| WriteError::Dir {
-        path: out_dir.display().to_string(),
-        source,
-    })?;
-    let datasets = cohort.datasets(&spec.study.id);
-    let mut files = Vec::new();
-    for (name, table) in datasets.named() {
-        let csv = out_dir.join(format!("{name}.csv"));
-        write_csv(&csv, table)?;
-        files.push(csv);
-        let pq = out_dir.join(format!("{name}.parquet"));
-        rwe_data::write_parquet(&pq, table)?;
-        files.push(pq);
-    }
-    let validation = out_dir.join("validation.txt");
-    let text = format!("{}{}\n", lines(diagnostics), summary(diagnostics));
-    std::fs::write(&validation, text).map_err(|source| WriteError::Dir {
-        path: validation.display().to_string(),
-        source,
-    })?;
-    files.push(validation);
-    Ok(files)
+    Dataset(#[from] rwe_data::WriteError),
 }
 
 /// `rwe explain STUDY.toml --subject ID [--endpoint EFS]`. Only the patient asked for is derived (a

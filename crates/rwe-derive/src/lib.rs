@@ -31,7 +31,7 @@ pub use adam::{
 };
 pub use catalogue::{DERIVATIONS, Derivation};
 pub use cycles::{Cycle, cycles};
-pub use partition::{Derived, PARTITION_PATIENTS, derive_partitioned};
+pub use partition::{DatasetWriter, Derived, PARTITION_PATIENTS, derive_partitioned};
 pub use patient::derive_patient;
 pub use response::{MrdResult, Response};
 pub use trace::Trace;

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
-use rwe_data::{Diagnostic, PatientRecords, StudyData};
+use std::path::{Path, PathBuf};
+
+use rwe_data::{Diagnostic, PatientRecords, StudyData, TableFiles, WriteError};
 use rwe_spec::StudySpec;
 
 use crate::adam::{Datasets, PatientDerivation};
@@ -141,4 +143,76 @@ where
         patients: derived_patients,
         diagnostics,
     })
+}
+
+/// The four analysis datasets written into a folder as `NAME.csv` and `NAME.parquet`, partition by
+/// partition: [`DatasetWriter::print`] prints a partition's CSV records (on a worker thread, in the `map`
+/// of [`derive_partitioned`]), [`DatasetWriter::append`] writes them and the Parquet rows (in its `sink`).
+/// The files are created with the first partition. The CSV files are those of the whole cohort written at
+/// once; a cohort of one partition also gives the same Parquet bytes.
+#[derive(Debug)]
+pub struct DatasetWriter {
+    dir: PathBuf,
+    files: Option<Vec<TableFiles>>,
+}
+
+impl DatasetWriter {
+    /// A writer into `dir`; the folder and the files are created with the first partition.
+    #[must_use]
+    pub fn new(dir: &Path) -> DatasetWriter {
+        DatasetWriter {
+            dir: dir.to_path_buf(),
+            files: None,
+        }
+    }
+
+    /// The CSV records (no header) of each dataset of a partition, in [`Datasets::named`] order.
+    #[must_use]
+    pub fn print(datasets: &Datasets) -> [Vec<u8>; 4] {
+        let mut csv: [Vec<u8>; 4] = Default::default();
+        for ((_, table), out) in datasets.named().into_iter().zip(&mut csv) {
+            // Writing into memory cannot fail.
+            let _ = rwe_data::write_csv_rows(&mut *out, table);
+        }
+        csv
+    }
+
+    /// Appends one partition: its datasets and their records printed by [`DatasetWriter::print`].
+    ///
+    /// # Errors
+    /// [`WriteError`] when a file cannot be created or written.
+    pub fn append(&mut self, datasets: &Datasets, csv: &[Vec<u8>; 4]) -> Result<(), WriteError> {
+        let named = datasets.named();
+        let files = match &mut self.files {
+            Some(f) => f,
+            None => {
+                std::fs::create_dir_all(&self.dir).map_err(|source| WriteError::Io {
+                    path: self.dir.display().to_string(),
+                    source,
+                })?;
+                self.files.insert(
+                    named
+                        .iter()
+                        .map(|(name, table)| TableFiles::create(&self.dir, name, table))
+                        .collect::<Result<Vec<_>, _>>()?,
+                )
+            }
+        };
+        for ((f, (_, table)), bytes) in files.iter_mut().zip(named).zip(csv) {
+            f.append(bytes, table)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the files; their paths (CSV then Parquet, dataset by dataset).
+    ///
+    /// # Errors
+    /// [`WriteError`] when a file cannot be completed.
+    pub fn finish(self) -> Result<Vec<PathBuf>, WriteError> {
+        let mut written = Vec::new();
+        for f in self.files.into_iter().flatten() {
+            written.extend(f.finish()?);
+        }
+        Ok(written)
+    }
 }

@@ -63,6 +63,49 @@ fn partitions_end_to_end_are_the_whole_cohort() {
             "{name}: the partitions end to end differ from the whole dataset"
         );
     }
+    // `rwe derive` writes the cohort partition by partition: its CSV files are the whole datasets', and
+    // it reports the whole cohort's patients and warnings.
+    let out = dir.join("derived");
+    let printed = rwe_derive::commands::derive(&dir.join("study.toml"), &out);
+    assert_eq!(printed.code, 0, "{}", printed.stderr);
+    let in_population = (0..expected.adsl.n_rows())
+        .filter(|&i| {
+            let saffl = expected.adsl.column("SAFFL").unwrap();
+            expected.adsl.text(saffl, i).as_deref() == Some("Y")
+        })
+        .count();
+    assert!(
+        printed.stdout.starts_with(&format!(
+            "{n} patient(s), {in_population} in the study population;"
+        )),
+        "{}",
+        printed.stdout
+    );
+    for (name, table) in expected.named() {
+        assert!(
+            std::fs::read_to_string(out.join(format!("{name}.csv"))).unwrap() == csv(table),
+            "rwe derive: {name}.csv differs from the whole dataset"
+        );
+        let pq = rwe_data::read_table(
+            &rwe_data::Source::file(out.join(format!("{name}.parquet"))),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            pq.n_rows(),
+            table.n_rows(),
+            "rwe derive: {name}.parquet rows"
+        );
+    }
+    let validation = std::fs::read_to_string(out.join("validation.txt")).unwrap();
+    assert_eq!(
+        validation
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .count(),
+        whole.diagnostics.len(),
+        "validation.txt: the derivation warnings"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

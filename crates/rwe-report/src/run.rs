@@ -17,10 +17,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use std::io::Write as _;
-
-use rwe_data::{Diagnostic, Diagnostics, ParquetWriter, ReadError, Severity};
-use rwe_derive::{Datasets, Derived, derive_partitioned};
+use rwe_data::{Diagnostic, Diagnostics, ReadError, Severity};
+use rwe_derive::{DatasetWriter, Datasets, Derived, derive_partitioned};
 use rwe_render::{DocxOptions, PngOptions, RenderError, svg_to_png};
 use rwe_spec::{SpecError, StudySpec};
 
@@ -120,6 +118,9 @@ pub enum RunError {
         #[source]
         source: crate::reproduction::OracleError,
     },
+    /// An analysis dataset could not be written.
+    #[error(transparent)]
+    Write(#[from] rwe_data::WriteError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -313,61 +314,6 @@ fn write_files(dir: &Path, files: &[File]) -> Result<Vec<PathBuf>, RunError> {
     Ok(written)
 }
 
-/// One analysis dataset being written as `data/NAME.csv` and `data/NAME.parquet`, partition by partition.
-struct DatasetFiles {
-    csv_path: PathBuf,
-    csv: std::io::BufWriter<std::fs::File>,
-    parquet_path: PathBuf,
-    parquet: ParquetWriter,
-}
-
-impl DatasetFiles {
-    /// Creates both files with the columns of `like`; the CSV file gets its header.
-    fn create(data: &Path, name: &str, like: &rwe_data::Table) -> Result<DatasetFiles, RunError> {
-        let csv_path = data.join(format!("{name}.csv"));
-        let file = std::fs::File::create(&csv_path).map_err(io_error(&csv_path))?;
-        let mut csv = std::io::BufWriter::new(file);
-        rwe_data::write_csv_header(&mut csv, like).map_err(io_error(&csv_path))?;
-        let parquet_path = data.join(format!("{name}.parquet"));
-        let parquet = ParquetWriter::create(&parquet_path, like).map_err(|e| RunError::Io {
-            path: parquet_path.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-        Ok(DatasetFiles {
-            csv_path,
-            csv,
-            parquet_path,
-            parquet,
-        })
-    }
-
-    /// Appends one partition: its records already printed as CSV, and the table for Parquet.
-    fn append(&mut self, csv: &[u8], table: &rwe_data::Table) -> Result<(), RunError> {
-        self.csv.write_all(csv).map_err(io_error(&self.csv_path))?;
-        let path = &self.parquet_path;
-        self.parquet.write(table).map_err(|e| RunError::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::other(e),
-        })
-    }
-
-    /// Closes both files; their paths.
-    fn finish(self) -> Result<[PathBuf; 2], RunError> {
-        let DatasetFiles {
-            csv_path,
-            mut csv,
-            parquet_path,
-            parquet,
-        } = self;
-        csv.flush().map_err(io_error(&csv_path))?;
-        parquet.finish().map_err(|e| RunError::Io {
-            path: parquet_path.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-        Ok([csv_path, parquet_path])
-    }
-}
-
 /// What the derivation of a partition is turned into on its worker thread: the datasets (for Parquet),
 /// their records printed as CSV, and what the analyses keep of them.
 type Partition = (Datasets, [Vec<u8>; 4], AnalysisPart);
@@ -379,42 +325,20 @@ fn derive_into(
     spec: &StudySpec,
     data: rwe_data::StudyData,
 ) -> Result<(AnalysisSet, Derived, Vec<PathBuf>), RunError> {
-    let data_dir = dir.join("data");
-    let mut files: Option<Vec<DatasetFiles>> = None;
+    let mut writer = DatasetWriter::new(&dir.join("data"));
     let mut analysis = AnalysisBuilder::default();
     let partition = |datasets: Datasets| -> Result<Partition, RunError> {
         let part = AnalysisPart::new(&datasets)?;
-        let mut csv: [Vec<u8>; 4] = Default::default();
-        for ((name, table), out) in datasets.named().into_iter().zip(&mut csv) {
-            rwe_data::write_csv_rows(&mut *out, table).map_err(|source| RunError::Io {
-                path: data_dir.join(format!("{name}.csv")).display().to_string(),
-                source,
-            })?;
-        }
+        let csv = DatasetWriter::print(&datasets);
         Ok((datasets, csv, part))
     };
     let derived = derive_partitioned(data, spec, partition, |done| {
         let (datasets, csv, part) = done?;
-        let named = datasets.named();
-        let files = match &mut files {
-            Some(f) => f,
-            None => files.insert(
-                named
-                    .iter()
-                    .map(|(name, table)| DatasetFiles::create(&data_dir, name, table))
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
-        for ((f, (_, table)), bytes) in files.iter_mut().zip(named).zip(&csv) {
-            f.append(bytes, table)?;
-        }
+        writer.append(&datasets, &csv)?;
         analysis.push(part);
         Ok::<(), RunError>(())
     })?;
-    let mut written = Vec::new();
-    for f in files.into_iter().flatten() {
-        written.extend(f.finish()?);
-    }
+    let written = writer.finish()?;
     Ok((analysis.finish(), derived, written))
 }
 
