@@ -53,6 +53,16 @@ pub enum Format {
     Json,
 }
 
+/// How far `validate` or `derive` has got in deriving the patients, for a progress bar: reported once the
+/// records are read and validated, then after each partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Patients derived so far.
+    pub done: usize,
+    /// Patients in the records.
+    pub total: usize,
+}
+
 /// The spec read and its records loaded and validated.
 fn load(spec_path: &Path) -> Result<(StudySpec, Loaded), Output> {
     let spec = StudySpec::from_path(spec_path).map_err(|e| match e {
@@ -70,7 +80,8 @@ fn load(spec_path: &Path) -> Result<(StudySpec, Loaded), Output> {
 fn open<T: Send, E>(
     spec_path: &Path,
     map: impl Fn(Datasets) -> T + Sync,
-    sink: impl FnMut(T) -> Result<(), E>,
+    mut sink: impl FnMut(T) -> Result<(), E>,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<Opened<E>, Output> {
     let (spec, Loaded { data, diagnostics }) = load(spec_path)?;
     let mut all = diagnostics;
@@ -80,7 +91,19 @@ fn open<T: Send, E>(
             patients: None,
         });
     }
-    let derived = derive_partitioned(data, &spec, map, sink).map(|d| {
+    let total = data.patients.len();
+    let mut done = 0;
+    progress(Progress { done, total });
+    let counted = |datasets: Datasets| {
+        let n = datasets.adsl.n_rows();
+        (map(datasets), n)
+    };
+    let counting = |(t, n): (T, usize)| {
+        done += n;
+        progress(Progress { done, total });
+        sink(t)
+    };
+    let derived = derive_partitioned(data, &spec, counted, counting).map(|d| {
         all.extend(d.diagnostics);
         all.sort();
         d.patients
@@ -126,8 +149,8 @@ struct JsonReport<'a> {
 
 /// `rwe validate STUDY.toml [--format json]`: every diagnostic; exit 1 when any error stands.
 #[must_use]
-pub fn validate(spec_path: &Path, format: Format) -> Output {
-    let opened = match open(spec_path, |_| (), |()| Ok::<(), Infallible>(())) {
+pub fn validate(spec_path: &Path, format: Format, progress: &mut dyn FnMut(Progress)) -> Output {
+    let opened = match open(spec_path, |_| (), |()| Ok::<(), Infallible>(()), progress) {
         Ok(s) => s,
         Err(out) => return out,
     };
@@ -162,7 +185,7 @@ pub fn validate(spec_path: &Path, format: Format) -> Output {
 /// `rwe derive STUDY.toml --out DIR`: ADSL, ADRS, ADTTE, ADAE as CSV and Parquet, and `validation.txt`.
 /// Nothing is written while an error stands.
 #[must_use]
-pub fn derive(spec_path: &Path, out_dir: &Path) -> Output {
+pub fn derive(spec_path: &Path, out_dir: &Path, progress: &mut dyn FnMut(Progress)) -> Output {
     let mut writer = DatasetWriter::new(out_dir);
     let mut included = 0;
     // On the workers: each partition's CSV records and its patients in the study population.
@@ -178,7 +201,7 @@ pub fn derive(spec_path: &Path, out_dir: &Path) -> Output {
     let Opened {
         diagnostics,
         patients,
-    } = match open(spec_path, map, sink) {
+    } = match open(spec_path, map, sink, progress) {
         Ok(s) => s,
         Err(out) => return out,
     };

@@ -42,7 +42,7 @@ fn broken_copy(edits: &[(&str, &[u8], &[u8])]) -> PathBuf {
 }
 
 fn messages(dir: &Path) -> Vec<String> {
-    let out = validate(&dir.join("study.toml"), Format::Text);
+    let out = validate(&dir.join("study.toml"), Format::Text, &mut |_| {});
     let prefix = format!("{}/", dir.display());
     out.stdout
         .lines()
@@ -66,7 +66,7 @@ fn diagnose(edits: &[(&str, &[u8], &[u8])]) -> String {
 #[test]
 fn intact_cohort_has_only_the_intended_warnings() {
     let dir = broken_copy(&[]);
-    let out = validate(&dir.join("study.toml"), Format::Text);
+    let out = validate(&dir.join("study.toml"), Format::Text, &mut |_| {});
     assert_eq!(out.code, 0);
     insta::assert_snapshot!(messages(&dir).join("\n"), @r#"
         warning: contacts.csv:6: column CONTACTDT: found 2023-09-15, expected a date on or before the data cut-off 2023-07-31 (the record is ignored) [DATE-AFTER-CUTOFF]
@@ -282,10 +282,10 @@ fn ev_relapse_without_cr() {
 #[test]
 fn errors_exit_1_and_nothing_is_derived() {
     let dir = broken_copy(&[("baseline_labs.csv", b"12.5,95,60", b"12.5,9.5,60")]);
-    let v = validate(&dir.join("study.toml"), Format::Text);
+    let v = validate(&dir.join("study.toml"), Format::Text, &mut |_| {});
     assert_eq!(v.code, 1);
     let out = dir.join("out");
-    let d = rwe_derive::commands::derive(&dir.join("study.toml"), &out);
+    let d = rwe_derive::commands::derive(&dir.join("study.toml"), &out, &mut |_| {});
     assert_eq!(d.code, 1);
     assert!(d.stderr.contains("[UNIT-HGB-G-DL]"), "{}", d.stderr);
     assert!(!out.exists(), "derive wrote output while an error stands");

@@ -103,7 +103,7 @@ fn explain_without_endpoint_covers_every_dataset() {
 
 #[test]
 fn validate_json_counts() {
-    let out = validate(&spec(), Format::Json);
+    let out = validate(&spec(), Format::Json, &mut |_| {});
     assert_eq!(out.code, 0);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["errors"], 0);
@@ -115,7 +115,11 @@ fn validate_json_counts() {
 
 #[test]
 fn missing_spec_is_an_io_error() {
-    let out = validate(&spec().with_file_name("nowhere.toml"), Format::Text);
+    let out = validate(
+        &spec().with_file_name("nowhere.toml"),
+        Format::Text,
+        &mut |_| {},
+    );
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("nowhere.toml"), "{}", out.stderr);
 }
@@ -123,7 +127,7 @@ fn missing_spec_is_an_io_error() {
 #[test]
 fn derive_writes_every_dataset() {
     let dir = std::env::temp_dir().join(format!("rwe-derive-cmd-{}", std::process::id()));
-    let out = derive(&spec(), &dir);
+    let out = derive(&spec(), &dir, &mut |_| {});
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout

@@ -66,8 +66,21 @@ fn partitions_end_to_end_are_the_whole_cohort() {
     // `rwe derive` writes the cohort partition by partition: its CSV files are the whole datasets', and
     // it reports the whole cohort's patients and warnings.
     let out = dir.join("derived");
-    let printed = rwe_derive::commands::derive(&dir.join("study.toml"), &out);
+    let mut progress = Vec::new();
+    let printed = rwe_derive::commands::derive(&dir.join("study.toml"), &out, &mut |p| {
+        progress.push((p.done, p.total));
+    });
     assert_eq!(printed.code, 0, "{}", printed.stderr);
+    // Progress: none derived once the records are read, then after each of the 3 partitions.
+    assert_eq!(
+        progress,
+        vec![
+            (0, n),
+            (PARTITION_PATIENTS, n),
+            (2 * PARTITION_PATIENTS, n),
+            (n, n)
+        ]
+    );
     let in_population = (0..expected.adsl.n_rows())
         .filter(|&i| {
             let saffl = expected.adsl.column("SAFFL").unwrap();

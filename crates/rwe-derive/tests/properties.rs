@@ -125,8 +125,8 @@ fn derive_writes_byte_identical_files_twice() {
     let spec = fixture_dir().join("study.toml");
     let base = std::env::temp_dir().join(format!("rwe-twice-{}", std::process::id()));
     let (a, b) = (base.join("a"), base.join("b"));
-    assert_eq!(rwe_derive::commands::derive(&spec, &a).code, 0);
-    assert_eq!(rwe_derive::commands::derive(&spec, &b).code, 0);
+    assert_eq!(rwe_derive::commands::derive(&spec, &a, &mut |_| {}).code, 0);
+    assert_eq!(rwe_derive::commands::derive(&spec, &b, &mut |_| {}).code, 0);
     for name in [
         "adsl.csv",
         "adsl.parquet",

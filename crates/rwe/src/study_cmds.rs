@@ -1,11 +1,13 @@
 //! The study commands `rwe validate`, `rwe derive`, `rwe explain` and `rwe rules`: argument parsing only.
 //! The work, the messages and the exit status come from `rwe_derive::commands`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use rwe_derive::commands::{self, Format, Output};
+use indicatif::{ProgressBar, ProgressStyle};
+use rwe_derive::commands::{self, Format, Output, Progress};
 
 /// `rwe validate STUDY.toml [--format text|json]`
 #[derive(Debug, Args)]
@@ -60,18 +62,50 @@ fn emit(out: Output) -> ExitCode {
     ExitCode::from(out.code)
 }
 
+/// A progress bar of the patients derived, on a terminal; nothing when stderr is piped or captured.
+/// Small cohorts finish before it would be drawn.
+fn progress_bar(command: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "rwe {command} [{{bar:30}}] {{pos}}/{{len}} patients derived ({{eta}})"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Run `command` with a progress bar, cleared before its output is printed.
+fn with_progress(command: &str, run: impl FnOnce(&mut dyn FnMut(Progress)) -> Output) -> ExitCode {
+    let bar = progress_bar(command);
+    let out = run(&mut |Progress { done, total }| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    emit(out)
+}
+
 /// Run `rwe validate`.
 pub fn validate(args: &ValidateArgs) -> ExitCode {
     let format = match args.format {
         DiagnosticsFormat::Text => Format::Text,
         DiagnosticsFormat::Json => Format::Json,
     };
-    emit(commands::validate(&args.spec, format))
+    with_progress("validate", |progress| {
+        commands::validate(&args.spec, format, progress)
+    })
 }
 
 /// Run `rwe derive`.
 pub fn derive(args: &DeriveArgs) -> ExitCode {
-    emit(commands::derive(&args.spec, &args.out))
+    with_progress("derive", |progress| {
+        commands::derive(&args.spec, &args.out, progress)
+    })
 }
 
 /// Run `rwe explain`.
