@@ -54,24 +54,9 @@ pub fn write_csv_rows(out: impl Write, table: &Table) -> std::io::Result<()> {
             buf.clear();
             let field: &[u8] = match &c.data {
                 ColumnData::Text(v) => v.get(i).unwrap_or_default().as_bytes(),
-                ColumnData::Float(v) => {
-                    if let Some(x) = v.get(i).copied().flatten() {
-                        let _ = write!(buf, "{x}");
-                    }
-                    buf.as_bytes()
-                }
-                ColumnData::Int(v) => {
-                    if let Some(x) = v.get(i).copied().flatten() {
-                        let _ = write!(buf, "{x}");
-                    }
-                    buf.as_bytes()
-                }
-                ColumnData::Bool(v) => {
-                    if let Some(x) = v.get(i).copied().flatten() {
-                        let _ = write!(buf, "{x}");
-                    }
-                    buf.as_bytes()
-                }
+                ColumnData::Float(v) => shown(&mut buf, v.get(i).copied().flatten()),
+                ColumnData::Int(v) => shown(&mut buf, v.get(i).copied().flatten()),
+                ColumnData::Bool(v) => shown(&mut buf, v.get(i).copied().flatten()),
                 ColumnData::Date(v) => {
                     if let Some(d) = v.get(i).copied().flatten() {
                         buf.push_str(&iso_date_from_epoch_days(i64::from(d)));
@@ -102,6 +87,14 @@ pub fn write_csv(path: &Path, table: &Table) -> Result<(), CsvWriteError> {
     };
     let file = std::fs::File::create(path).map_err(err)?;
     write_csv_to(std::io::BufWriter::new(file), table).map_err(err)
+}
+
+/// `x` printed into `buf` (empty for a missing cell), as the bytes of a CSV field.
+fn shown(buf: &mut String, x: Option<impl std::fmt::Display>) -> &[u8] {
+    if let Some(x) = x {
+        let _ = write!(buf, "{x}");
+    }
+    buf.as_bytes()
 }
 
 #[cfg(test)]

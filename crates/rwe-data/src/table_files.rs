@@ -96,6 +96,17 @@ mod tests {
         .unwrap()
     }
 
+    /// Writes `parts` through [`TableFiles`] as `dir/NAME.*`; the CSV and Parquet bytes.
+    fn in_parts(dir: &Path, name: &str, parts: &[Table]) -> [Vec<u8>; 2] {
+        let mut files = TableFiles::create(dir, name, &parts[0]).unwrap();
+        for part in parts {
+            let mut rows = Vec::new();
+            write_csv_rows(&mut rows, part).unwrap();
+            files.append(&rows, part).unwrap();
+        }
+        files.finish().unwrap().map(|p| std::fs::read(p).unwrap())
+    }
+
     #[test]
     fn parts_give_the_bytes_of_the_whole_table() {
         let dir = std::env::temp_dir().join(format!("rwe-table-files-{}", std::process::id()));
@@ -104,27 +115,12 @@ mod tests {
         write_csv(&dir.join("whole.csv"), &whole).unwrap();
         write_parquet(&dir.join("whole.parquet"), &whole).unwrap();
         // The CSV in two parts is the whole table's CSV.
-        let mut parts = TableFiles::create(&dir, "parts", &whole).unwrap();
-        for part in [table(&["a", "b"], &[1.0, 2.5]), table(&["c"], &[-3.0])] {
-            let mut rows = Vec::new();
-            write_csv_rows(&mut rows, &part).unwrap();
-            parts.append(&rows, &part).unwrap();
-        }
-        let [csv, _] = parts.finish().unwrap();
-        assert_eq!(
-            std::fs::read(&csv).unwrap(),
-            std::fs::read(dir.join("whole.csv")).unwrap()
-        );
+        let two = [table(&["a", "b"], &[1.0, 2.5]), table(&["c"], &[-3.0])];
+        let [csv, _] = in_parts(&dir, "parts", &two);
+        assert_eq!(csv, std::fs::read(dir.join("whole.csv")).unwrap());
         // One part gives the Parquet bytes of the whole table.
-        let mut one = TableFiles::create(&dir, "one", &whole).unwrap();
-        let mut rows = Vec::new();
-        write_csv_rows(&mut rows, &whole).unwrap();
-        one.append(&rows, &whole).unwrap();
-        let [_, pq] = one.finish().unwrap();
-        assert_eq!(
-            std::fs::read(&pq).unwrap(),
-            std::fs::read(dir.join("whole.parquet")).unwrap()
-        );
+        let [_, pq] = in_parts(&dir, "one", std::slice::from_ref(&whole));
+        assert_eq!(pq, std::fs::read(dir.join("whole.parquet")).unwrap());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
